@@ -1,0 +1,262 @@
+"""Elementwise primitives.  Each states its derivative; ``g`` is the upstream gradient.
+
+Binary primitives broadcast their inputs as NumPy does; their backward returns gradients of the
+broadcast shape and the engine sums them back (autograd.sum_to).
+"""
+from ..autograd import Function
+from ..tensor import Tensor
+
+
+def _constant(array):
+    """A tensor outside the graph: a mask or sign that the derivative treats as fixed."""
+    return Tensor._wrap(array)
+
+
+class Add(Function):
+    """a + b.   d/da = 1, d/db = 1."""
+
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, g):
+        return g, g
+
+
+class Sub(Function):
+    """a - b.   d/da = 1, d/db = -1."""
+
+    def forward(self, a, b):
+        return a - b
+
+    def backward(self, g):
+        return g, (-g if self.needs_grad[1] else None)
+
+
+class Mul(Function):
+    """a * b.   d/da = b, d/db = a."""
+
+    def forward(self, a, b):
+        return a * b
+
+    def backward(self, g):
+        a, b = self.inputs
+        return (g * b if self.needs_grad[0] else None,
+                g * a if self.needs_grad[1] else None)
+
+
+class Div(Function):
+    """a / b.   d/da = 1/b, d/db = -a/b² = -(a/b)/b."""
+
+    def forward(self, a, b):
+        return a / b
+
+    def backward(self, g):
+        a, b = self.inputs
+        return (g / b if self.needs_grad[0] else None,
+                -g * self.output() / b if self.needs_grad[1] else None)
+
+
+class Neg(Function):
+    """-a.   d/da = -1."""
+
+    def forward(self, a):
+        return -a
+
+    def backward(self, g):
+        return (-g,)
+
+
+class PowScalar(Function):
+    """a ** c for a number c.   d/da = c·a^(c-1)  (0 when c = 0)."""
+
+    def forward(self, a, exponent):
+        self.exponent = exponent
+        return a ** exponent
+
+    def backward(self, g):
+        (a,), c = self.inputs, self.exponent
+        if c == 0:
+            return (g * 0,)
+        return (g * c * a ** (c - 1),)
+
+
+class Pow(Function):
+    """a ** b for tensors.   d/da = b·a^(b-1),  d/db = a^b · log a.
+
+    As in PyTorch, d/db is 0 where a = 0 (log a is taken as 0 there); it is NaN where a < 0.
+    """
+
+    def forward(self, a, b):
+        return a ** b
+
+    def backward(self, g):
+        a, b = self.inputs
+        ga = g * b * a ** (b - 1) if self.needs_grad[0] else None
+        gb = None
+        if self.needs_grad[1]:
+            xp = self.xp
+            safe_a = where(_constant(a.data == 0), _constant(xp.ones((), a.dtype)), a)
+            gb = g * self.output() * log(safe_a)
+        return ga, gb
+
+
+class Exp(Function):
+    """exp a.   d/da = exp a (the output itself)."""
+
+    def forward(self, a):
+        return self.xp.exp(a)
+
+    def backward(self, g):
+        return (g * self.output(),)
+
+
+class Log(Function):
+    """log a (natural).   d/da = 1/a."""
+
+    def forward(self, a):
+        return self.xp.log(a)
+
+    def backward(self, g):
+        return (g / self.inputs[0],)
+
+
+class Log1p(Function):
+    """log(1 + a), exact for tiny a.   d/da = 1/(1 + a)."""
+
+    def forward(self, a):
+        return self.xp.log1p(a)
+
+    def backward(self, g):
+        return (g / (1 + self.inputs[0]),)
+
+
+class Sqrt(Function):
+    """√a.   d/da = 1/(2√a)."""
+
+    def forward(self, a):
+        return self.xp.sqrt(a)
+
+    def backward(self, g):
+        return (g / (2 * self.output()),)
+
+
+class Abs(Function):
+    """|a|.   d/da = sign a, taken as 0 at a = 0 (PyTorch's subgradient)."""
+
+    def forward(self, a):
+        return self.xp.abs(a)
+
+    def backward(self, g):
+        return (g * _constant(self.xp.sign(self.inputs[0].data)),)
+
+
+class Tanh(Function):
+    """tanh a.   d/da = 1 - tanh² a."""
+
+    def forward(self, a):
+        return self.xp.tanh(a)
+
+    def backward(self, g):
+        t = self.output()
+        return (g * (1 - t * t),)
+
+
+class Sigmoid(Function):
+    """σ(a) = 1/(1 + e^-a), computed without overflow.   d/da = σ(a)(1 - σ(a))."""
+
+    def forward(self, a):
+        xp = self.xp
+        z = xp.exp(-xp.abs(a))  # in (0, 1]: never overflows
+        return xp.where(a >= 0, 1 / (1 + z), z / (1 + z))
+
+    def backward(self, g):
+        s = self.output()
+        return (g * s * (1 - s),)
+
+
+class Relu(Function):
+    """max(a, 0).   d/da = 1 where a > 0, else 0 (0 at a = 0, as PyTorch)."""
+
+    def forward(self, a):
+        return self.xp.maximum(a, 0)
+
+    def backward(self, g):
+        a = self.inputs[0].data
+        return (g * _constant((a > 0).astype(a.dtype)),)
+
+
+class Clip(Function):
+    """a clipped to [lo, hi] (either may be None).   d/da = 1 where lo ≤ a ≤ hi, else 0."""
+
+    def forward(self, a, lo, hi):
+        self.lo, self.hi = lo, hi
+        return self.xp.clip(a, lo, hi)
+
+    def backward(self, g):
+        a = self.inputs[0].data
+        inside = self.xp.ones(a.shape, dtype=bool)
+        if self.lo is not None:
+            inside &= a >= self.lo
+        if self.hi is not None:
+            inside &= a <= self.hi
+        return (g * _constant(inside.astype(a.dtype)),)
+
+
+class Maximum(Function):
+    """max(a, b) elementwise.   d/da = 1 where a > b, ½ where a = b (ties share), else 0."""
+
+    def forward(self, a, b):
+        self.share_a = (a > b) + 0.5 * (a == b)  # a's share of the gradient
+        return self.xp.maximum(a, b)
+
+    def backward(self, g):
+        share = self.share_a.astype(g.dtype)
+        return g * _constant(share), g * _constant(1 - share)
+
+
+class Minimum(Function):
+    """min(a, b) elementwise.   d/da = 1 where a < b, ½ where a = b (ties share), else 0."""
+
+    def forward(self, a, b):
+        self.share_a = (a < b) + 0.5 * (a == b)
+        return self.xp.minimum(a, b)
+
+    def backward(self, g):
+        share = self.share_a.astype(g.dtype)
+        return g * _constant(share), g * _constant(1 - share)
+
+
+class Where(Function):
+    """cond ? a : b (cond a bool tensor outside the graph).   d/da = cond, d/db = not cond."""
+
+    def forward(self, cond, a, b):
+        return self.xp.where(cond, a, b)
+
+    def backward(self, g):
+        cond = self.inputs[0]
+        zero = _constant(self.xp.zeros((), g.dtype))
+        return (None,
+                where(cond, g, zero) if self.needs_grad[1] else None,
+                where(cond, zero, g) if self.needs_grad[2] else None)
+
+
+def where(cond, a, b):
+    return Where.apply(cond, a, b)
+
+
+def log(a):
+    return Log.apply(a)
+
+
+class Softplus(Function):
+    """softplus a = log(1 + e^a), computed stably as logaddexp(0, a).   d/da = σ(a).
+
+    A primitive rather than the composite max(a, 0) + log1p(e^-|a|): that composite has kinks
+    at 0 whose subgradients add up to the right first derivative but not the second.
+    """
+
+    def forward(self, a):
+        return self.xp.logaddexp(0, a)
+
+    def backward(self, g):
+        return (g * Sigmoid.apply(self.inputs[0]),)

@@ -1,0 +1,53 @@
+"""Reductions.  The gradient of a reduction is spread back over the axes it removed."""
+from ..autograd import Function
+from ..tensor import Tensor
+
+
+def normalize_axes(axis, ndim):
+    """``axis`` (None, int or tuple, negative allowed) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    normalized = []
+    for a in axes:
+        if not isinstance(a, int) or not -ndim <= a < max(ndim, 1):
+            raise ValueError(f"axis: {axis!r} is out of range for a tensor of {ndim} dimensions")
+        normalized.append(a % ndim if ndim else 0)
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"axis: {axis!r} repeats an axis")
+    return tuple(sorted(normalized))
+
+
+def kept_shape(shape, axes):
+    """``shape`` with the reduced ``axes`` kept as size 1 (keepdims=True)."""
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+class Sum(Function):
+    """Sum over ``axes``.   d/da = 1 for every element: g is broadcast back to a's shape."""
+
+    def forward(self, a, axes, keepdims):
+        self.in_shape, self.axes = a.shape, axes
+        return a.sum(axis=axes, keepdims=keepdims)
+
+    def backward(self, g):
+        return (g.reshape(kept_shape(self.in_shape, self.axes)).broadcast_to(self.in_shape),)
+
+
+class Max(Function):
+    """Maximum over ``axes``.
+
+    d/da = 1 at the maximum, 0 elsewhere.  Ties share the gradient equally: if k elements
+    attain the maximum, each gets g/k (as torch.amax; the sum over the ties stays g).
+    """
+
+    def forward(self, a, axes, keepdims):
+        self.in_shape, self.axes = a.shape, axes
+        return a.max(axis=axes, keepdims=keepdims)
+
+    def backward(self, g):
+        a = self.inputs[0].data
+        shape = kept_shape(self.in_shape, self.axes)
+        is_max = (a == self.output().data.reshape(shape)).astype(g.dtype)
+        share = is_max / is_max.sum(axis=self.axes, keepdims=True)
+        return (g.reshape(shape).broadcast_to(self.in_shape) * Tensor._wrap(share),)
