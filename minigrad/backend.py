@@ -49,6 +49,13 @@ def namespace(device):
     return np if device == "cpu" else _cuda()
 
 
+def is_cuda_array(obj):
+    """True for an array of the 'cuda' array module (CuPy, or the stand-in the tests use)."""
+    if _cuda_module is not None and isinstance(obj, _cuda_module.ndarray):
+        return True
+    return type(obj).__module__.split(".")[0] == "cupy"
+
+
 def device_of(array):
     """The device an array lives on: NumPy arrays and scalars are on 'cpu', others on 'cuda'."""
     return "cpu" if isinstance(array, (np.ndarray, np.generic)) else "cuda"

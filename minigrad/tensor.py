@@ -44,8 +44,7 @@ class Tensor:
             array = data.data.copy()
         elif isinstance(data, (np.ndarray, np.generic)):
             array = np.array(data)
-        elif hasattr(data, "__cuda_array_interface__") or (
-                device == "cuda" and type(data).__module__.startswith("cupy")):
+        elif backend.is_cuda_array(data):
             array = backend.namespace("cuda").array(data)
         else:
             try:
