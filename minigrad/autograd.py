@@ -12,6 +12,8 @@ higher derivatives.
 import contextlib
 import weakref
 
+import numpy as np
+
 from . import backend
 
 _grad_enabled = True
@@ -71,23 +73,28 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **params):
+        # The hot path of the engine: kept to plain loops and attribute reads.
         device = inputs[0].device
+        requires_grad = False
+        arrays = []
         for t in inputs:
             if t.device != device:
                 raise RuntimeError(
                     f"{cls.__name__}: tensors are on different devices ({device} and "
                     f"{t.device}); move one with .to(device) first")
+            requires_grad = requires_grad or t.requires_grad
+            arrays.append(t.data)
         fn = cls()
-        fn.xp = backend.namespace(device)
+        fn.xp = np if device == "cpu" else backend.namespace(device)
         try:
-            data = fn.forward(*[t.data for t in inputs], **params)
+            data = fn.forward(*arrays, **params)
         except ValueError as err:
             shapes = ", ".join(str(t.shape) for t in inputs)
             raise ValueError(f"{cls.__name__}: invalid input shapes {shapes}: {err}") from None
-        if _grad_enabled and any(t.requires_grad for t in inputs):
+        if requires_grad and _grad_enabled:
             fn.inputs = inputs
             fn.needs_grad = tuple(t.requires_grad for t in inputs)
-            out = Tensor._wrap(data, requires_grad=True, node=fn)
+            out = Tensor._wrap(data, True, fn)
             fn._output = weakref.ref(out)  # weak: the output holds the node, not vice versa
             return out
         return Tensor._wrap(data)

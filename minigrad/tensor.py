@@ -84,6 +84,17 @@ class Tensor:
         t._node = node
         return t
 
+    @classmethod
+    def _constant(cls, data, device):
+        """A tensor outside the graph around ``data`` (an array or a NumPy scalar) on ``device``.
+
+        NumPy scalars stay scalars: NumPy and CuPy arrays both combine with them, so a Python
+        number or a mask computed from a scalar needs no transfer to meet a 'cuda' tensor.
+        """
+        t = object.__new__(cls)
+        t.data, t.device, t.requires_grad, t.grad, t._node = data, device, False, None, None
+        return t
+
     # --- attributes --------------------------------------------------------------------------
     @property
     def shape(self):
@@ -221,14 +232,18 @@ class Tensor:
 
     # --- operators ---------------------------------------------------------------------------
     def _operand(self, other):
-        """``other`` as a tensor on this device; Python scalars take this tensor's dtype."""
+        """``other`` as a tensor on this device; Python numbers take this tensor's dtype.
+
+        A Python number becomes a NumPy scalar, which both NumPy and CuPy combine with their
+        arrays without a transfer; the tensor around it claims this tensor's device.
+        """
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (bool, int, float)):
-            dtype = self.dtype
-            if isinstance(other, float) and not is_floating(dtype):
-                dtype = float32
-            return Tensor._wrap(self.xp.asarray(other, dtype=dtype))
+            dtype = self.data.dtype
+            if dtype.kind == "b" or (dtype.kind != "f" and isinstance(other, float)):
+                dtype = float32 if isinstance(other, float) else int64
+            return Tensor._constant(dtype.type(other), self.device)
         if isinstance(other, (np.ndarray, np.generic)):
             if self.device != "cpu":
                 raise TypeError("operand: a NumPy array cannot meet a 'cuda' tensor; "

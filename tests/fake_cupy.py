@@ -11,7 +11,7 @@ It behaves as CuPy does where the difference matters to minigrad:
 import numpy as np
 
 FUNCTION_NAMES = (
-    "abs", "all", "any", "arange", "argmax", "argmin", "array", "asarray", "broadcast_to",
+    "abs", "all", "any", "arange", "ascontiguousarray", "negative", "argmax", "argmin", "array", "asarray", "broadcast_to",
     "clip", "concatenate", "empty", "exp", "expm1", "eye", "full", "isfinite", "isinf", "isnan",
     "linspace", "log", "log1p", "logaddexp", "matmul", "max", "maximum", "mean", "min", "minimum",
     "ones", "ones_like", "reshape", "sign", "sqrt", "square", "stack", "sum", "tanh", "transpose",

@@ -2,6 +2,16 @@
 from ..autograd import Function, sum_to
 
 
+def _blas_ready(xp, a):
+    """``a`` itself if BLAS can read it, else a contiguous copy.
+
+    A broadcast array (stride 0, e.g. the gradient of a sum) is neither C- nor F-contiguous,
+    and NumPy multiplies such arrays with a loop many times slower than BLAS.
+    """
+    flags = a.flags
+    return a if flags.c_contiguous or flags.f_contiguous else xp.ascontiguousarray(a)
+
+
 class MatMul(Function):
     """a @ b.   d/da = g @ bᵀ, d/db = aᵀ @ g (ᵀ: the last two axes swapped).
 
@@ -11,7 +21,7 @@ class MatMul(Function):
     """
 
     def forward(self, a, b):
-        return self.xp.matmul(a, b)
+        return self.xp.matmul(_blas_ready(self.xp, a), _blas_ready(self.xp, b))
 
     def backward(self, g):
         a, b = self.inputs

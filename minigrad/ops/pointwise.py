@@ -7,9 +7,10 @@ from ..autograd import Function
 from ..tensor import Tensor
 
 
-def _constant(array):
-    """A tensor outside the graph: a mask or sign that the derivative treats as fixed."""
-    return Tensor._wrap(array)
+def _constant(array, like):
+    """A tensor outside the graph on ``like``'s device: a mask or sign the derivative treats
+    as fixed."""
+    return Tensor._constant(array, like.device)
 
 
 class Add(Function):
@@ -95,7 +96,7 @@ class Pow(Function):
         gb = None
         if self.needs_grad[1]:
             xp = self.xp
-            safe_a = where(_constant(a.data == 0), _constant(xp.ones((), a.dtype)), a)
+            safe_a = where(_constant(a.data == 0, a), _constant(xp.ones((), a.dtype), a), a)
             gb = g * self.output() * log(safe_a)
         return ga, gb
 
@@ -147,7 +148,7 @@ class Abs(Function):
         return self.xp.abs(a)
 
     def backward(self, g):
-        return (g * _constant(self.xp.sign(self.inputs[0].data)),)
+        return (g * _constant(self.xp.sign(self.inputs[0].data), g),)
 
 
 class Tanh(Function):
@@ -165,9 +166,11 @@ class Sigmoid(Function):
     """σ(a) = 1/(1 + e^-a), computed without overflow.   d/da = σ(a)(1 - σ(a))."""
 
     def forward(self, a):
-        xp = self.xp
-        z = xp.exp(-xp.abs(a))  # in (0, 1]: never overflows
-        return xp.where(a >= 0, 1 / (1 + z), z / (1 + z))
+        # σ(a) = exp(-softplus(-a)); logaddexp(0, -a) never overflows, and the result keeps
+        # full relative precision in both tails (σ(-40) ≈ 4e-18, not 0).
+        out = self.xp.logaddexp(0, -a)
+        self.xp.negative(out, out=out)
+        return self.xp.exp(out, out=out)
 
     def backward(self, g):
         s = self.output()
@@ -182,7 +185,7 @@ class Relu(Function):
 
     def backward(self, g):
         a = self.inputs[0].data
-        return (g * _constant((a > 0).astype(a.dtype)),)
+        return (g * _constant((a > 0).astype(a.dtype), g),)
 
 
 class Clip(Function):
@@ -199,7 +202,7 @@ class Clip(Function):
             inside &= a >= self.lo
         if self.hi is not None:
             inside &= a <= self.hi
-        return (g * _constant(inside.astype(a.dtype)),)
+        return (g * _constant(inside.astype(a.dtype), g),)
 
 
 class Maximum(Function):
@@ -211,7 +214,7 @@ class Maximum(Function):
 
     def backward(self, g):
         share = self.share_a.astype(g.dtype)
-        return g * _constant(share), g * _constant(1 - share)
+        return g * _constant(share, g), g * _constant(1 - share, g)
 
 
 class Minimum(Function):
@@ -223,7 +226,7 @@ class Minimum(Function):
 
     def backward(self, g):
         share = self.share_a.astype(g.dtype)
-        return g * _constant(share), g * _constant(1 - share)
+        return g * _constant(share, g), g * _constant(1 - share, g)
 
 
 class Where(Function):
@@ -234,7 +237,7 @@ class Where(Function):
 
     def backward(self, g):
         cond = self.inputs[0]
-        zero = _constant(self.xp.zeros((), g.dtype))
+        zero = _constant(self.xp.zeros((), g.dtype), g)
         return (None,
                 where(cond, g, zero) if self.needs_grad[1] else None,
                 where(cond, zero, g) if self.needs_grad[2] else None)
