@@ -127,6 +127,16 @@ def sum_to(grad, shape):
     return grad.reshape(shape)
 
 
+def input_gradient(grad, tensor):
+    """A VJP's gradient for input ``tensor``: summed back to its shape, in its dtype.
+
+    The cast matters when a float32 tensor met a float64 constant: its gradient stays float32,
+    as the tensor itself.
+    """
+    grad = sum_to(grad, tensor.shape)
+    return grad if grad.dtype == tensor.dtype else grad.astype(tensor.dtype)
+
+
 def topological_order(roots):
     """Tensors reachable from ``roots`` through graph nodes, each after all of its inputs.
 
@@ -154,7 +164,8 @@ def topological_order(roots):
     return order
 
 
-def _seed_gradients(outputs, grad_outputs):
+def seed_gradients(outputs, grad_outputs):
+    """The gradients backward starts from: ones for a scalar output, else the given ones."""
     seeds = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if not out.requires_grad:
@@ -183,7 +194,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None)
     grad; otherwise the gradients of ``inputs`` are returned (None where unused) and no
     ``.grad`` is touched.
     """
-    grad_outputs = _seed_gradients(outputs, grad_outputs)
+    grad_outputs = seed_gradients(outputs, grad_outputs)
     order = topological_order(outputs)
     grads = {}
     for out, g in zip(outputs, grad_outputs):
@@ -212,7 +223,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None)
                 for t, ig in zip(node.inputs, input_grads):
                     if ig is None or not t.requires_grad:
                         continue
-                    ig = sum_to(ig, t.shape)
+                    ig = input_gradient(ig, t)
                     grads[id(t)] = grads[id(t)] + ig if id(t) in grads else ig
             if not retain_graph:
                 node.release()

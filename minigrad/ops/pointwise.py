@@ -169,6 +169,8 @@ class Sigmoid(Function):
         # σ(a) = exp(-softplus(-a)); logaddexp(0, -a) never overflows, and the result keeps
         # full relative precision in both tails (σ(-40) ≈ 4e-18, not 0).
         out = self.xp.logaddexp(0, -a)
+        if out.ndim == 0:  # NumPy returns a scalar for a 0-d array: nothing to write into
+            return self.xp.exp(-out)
         self.xp.negative(out, out=out)
         return self.xp.exp(out, out=out)
 

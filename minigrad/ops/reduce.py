@@ -10,9 +10,10 @@ def normalize_axes(axis, ndim):
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     normalized = []
     for a in axes:
-        if not isinstance(a, int) or not -ndim <= a < max(ndim, 1):
+        if not isinstance(a, int) or not -max(ndim, 1) <= a < max(ndim, 1):
             raise ValueError(f"axis: {axis!r} is out of range for a tensor of {ndim} dimensions")
-        normalized.append(a % ndim if ndim else 0)
+        if ndim:  # a 0-d tensor has nothing to reduce: 0 and -1 name it, as in torch
+            normalized.append(a % ndim)
     if len(set(normalized)) != len(normalized):
         raise ValueError(f"axis: {axis!r} repeats an axis")
     return tuple(sorted(normalized))
@@ -35,10 +36,10 @@ class Sum(Function):
 
 
 class Max(Function):
-    """Maximum over ``axes``.
+    """Maximum over ``axes``.   d/da = 1 at the maximum, 0 elsewhere (ties share: 1/k each).
 
-    d/da = 1 at the maximum, 0 elsewhere.  Ties share the gradient equally: if k elements
-    attain the maximum, each gets g/k (as torch.amax; the sum over the ties stays g).
+    If k elements attain the maximum, each gets g/k (as torch.amax; the sum over the ties
+    stays g).
     """
 
     def forward(self, a, axes, keepdims):

@@ -29,7 +29,7 @@ class Permute(Function):
 
 
 class BroadcastTo(Function):
-    """a stretched to ``shape`` as broadcasting does.
+    """a stretched to ``shape``.   d/da = 1 per copy: g summed over the stretched axes.
 
     Backward: g summed over the stretched axes, which the engine does for every input
     (autograd.sum_to), so g is returned as it is.
@@ -49,9 +49,9 @@ def is_basic_index(index):
 
 
 class GetItem(Function):
-    """a[index]: slices, integers, integer arrays and boolean masks.
+    """a[index].   d/da = 1 at each selected place: g added into zeros of a's shape.
 
-    Backward: g is added into zeros of a's shape at the selected places (ScatterAdd);
+    Slices, integers, integer arrays and boolean masks, as NumPy.  Backward: g is added into zeros of a's shape at the selected places (ScatterAdd);
     an element selected twice by an integer array receives both gradients.
     """
 

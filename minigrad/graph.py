@@ -1,0 +1,179 @@
+"""The autograd graph behind a tensor, as a list of tensors and edges that can be read, traced
+and drawn.
+
+This is the one walk of the graph that :mod:`minigrad.trace` (step-through backward) and
+:mod:`minigrad.viz` (drawings) share.  It visits exactly the tensors that ``backward`` visits,
+in the same order (``autograd.topological_order``), and adds the constants that the ops read
+(numbers such as the ``1`` in ``1 - p``, or targets that need no gradient).
+
+    >>> import minigrad as mg
+    >>> from minigrad.graph import build_graph
+    >>> w = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> loss = (w * w).sum()
+    >>> g = build_graph(loss, names={'w': w, 'loss': loss})
+    >>> [g.describe(t) for t in g.order]
+    ['w', 't1 = mul(w, w)', 'loss = sum(t1)']
+    >>> [(g.label(a), g.label(b)) for a, b in g.edges]
+    [('w', 't1'), ('w', 't1'), ('t1', 'loss')]
+"""
+import re
+
+import numpy as np
+
+from .autograd import topological_order
+
+
+def op_name(node):
+    """The lower-case name of a primitive: ``Mul`` → 'mul', ``PowScalar`` → 'pow'."""
+    name = node.name.lower()
+    return "pow" if name == "powscalar" else name
+
+
+def _number(value):
+    return f"{value:g}" if isinstance(value, (int, float)) else repr(value)
+
+
+def _params(node):
+    """The non-tensor arguments of a primitive worth showing next to its inputs."""
+    name = node.name
+    if name == "PowScalar":
+        return [_number(node.exponent)]
+    if name in ("Sum", "Max") and len(node.axes) < len(node.in_shape):
+        axes = node.axes[0] if len(node.axes) == 1 else node.axes
+        return [f"axis={axes}"]
+    if name in ("Reshape", "BroadcastTo"):
+        return [f"shape={node.output().shape}"]
+    if name == "Permute":
+        return [f"axes={node.axes}"]
+    if name == "Clip":
+        return [f"min={node.lo}", f"max={node.hi}"]
+    if name == "Concatenate":
+        return [f"axis={node.axis}"]
+    if name == "GetItem":
+        return [_index_text(node.index)]
+    if name == "Cast":
+        return [f"dtype={node.output().dtype}"]
+    if name == "ToDevice":
+        return [repr(node.output().device)]
+    return []
+
+
+def _index_text(index):
+    """An index as it was written: (0, slice(1, 3)) → '[0, 1:3]'; arrays show as '[…]'."""
+    def part(p):
+        if hasattr(p, "shape"):
+            return "[…]"
+        if isinstance(p, slice):
+            text = ("" if p.start is None else str(p.start)) + ":" + \
+                ("" if p.stop is None else str(p.stop))
+            return text + ("" if p.step is None else f":{p.step}")
+        return "..." if p is Ellipsis else str(p)
+    parts = index if isinstance(index, tuple) else (index,)
+    return "[" + ", ".join(part(p) for p in parts) + "]"
+
+
+class Graph:
+    """The graph that produced ``output``: tensors in topological order, edges between them.
+
+    ``order``      tensors that take part in backward (they require grad), each after its inputs;
+                   ``reversed(order)`` is the order in which backward visits them
+    ``constants``  tensors the ops read that need no gradient, in the order they are met
+    ``edges``      ``(input, output)`` pairs, one per argument of each op, in argument order
+    ``label(t)``   the tensor's name: one given in ``names``, the value of a constant scalar
+                   (``is_number(t)``), else t1, t2, ... (c1, c2, ... for other constants)
+
+    Building it changes nothing in the graph.  A graph whose saved values were freed by a
+    ``backward()`` without ``retain_graph=True`` raises RuntimeError, as a second backward would.
+    """
+
+    def __init__(self, output, names=None):
+        self.output = output
+        self.order = topological_order([output])
+        self.constants = []
+        self.edges = []
+        self._labels = {id(t): name for name, t in (names or {}).items()}
+        self._counts = {"t": 0, "c": 0}
+        self._numbers = set()  # constant scalars, labelled by their value
+        seen = set()
+        for tensor in self.order:
+            for inp in self.inputs(tensor):
+                self.edges.append((inp, tensor))
+                if not inp.requires_grad and id(inp) not in seen:
+                    seen.add(id(inp))
+                    self.constants.append(inp)
+                self._name(inp, "t" if inp.requires_grad else "c")  # leaves: at first use
+            if tensor._node is not None or tensor is output:
+                self._name(tensor, "t")
+
+    def _name(self, tensor, prefix):
+        """Give ``tensor`` the next free label, unless it has one."""
+        if id(tensor) in self._labels:
+            return
+        if prefix == "c" and tensor.size == 1 and tensor.ndim == 0:
+            self._labels[id(tensor)] = _number(tensor.item())
+            self._numbers.add(id(tensor))
+            return
+        self._counts[prefix] += 1
+        self._labels[id(tensor)] = f"{prefix}{self._counts[prefix]}"
+
+    def label(self, tensor):
+        return self._labels.get(id(tensor), "?")
+
+    def is_number(self, tensor):
+        """True for an unnamed constant scalar (the 1 in 1 - p): its label is its value."""
+        return id(tensor) in self._numbers
+
+    @staticmethod
+    def inputs(tensor):
+        """The tensors the op that produced ``tensor`` read (none for a leaf)."""
+        return tensor._node.inputs if tensor._node is not None else ()
+
+    def describe(self, tensor):
+        """'t3 = mul(t1, t2)' for a computed tensor, its name for a leaf."""
+        node = tensor._node
+        if node is None:
+            return self.label(tensor)
+        args = [self.label(t) for t in node.inputs] + _params(node)
+        return f"{self.label(tensor)} = {op_name(node)}({', '.join(args)})"
+
+
+def build_graph(output, names=None):
+    """The :class:`Graph` behind ``output``; ``names`` maps names to tensors, e.g. {'w': w}."""
+    return Graph(output, names)
+
+
+def format_array(tensor, limit=8, precision=4, one_line=False, with_shape=True):
+    """A tensor's numbers as text: in full when it has at most ``limit`` elements, else its
+    shape (unless ``with_shape=False``) and first few values.  ``one_line`` joins the rows of
+    a matrix on one line.
+
+    >>> import minigrad as mg
+    >>> format_array(mg.tensor(0.25))
+    '0.25'
+    >>> format_array(mg.tensor([1.0, -0.5]))
+    '[ 1.  -0.5]'
+    >>> format_array(mg.zeros(100, 3))
+    'shape (100, 3): [0. 0. 0. 0. …]'
+    >>> format_array(mg.tensor([[1.0, 2.0], [3.0, 4.0]]), one_line=True)
+    '[[1. 2.] [3. 4.]]'
+    """
+    if tensor is None:
+        return "—"
+    a = tensor.numpy() if hasattr(tensor, "numpy") else np.asarray(tensor)
+    if a.dtype.kind == "f":
+        a = a + 0.0  # -0.0 shows as 0
+    if a.size == 1 and a.ndim == 0:
+        return f"{a.item():.{precision}g}" if a.dtype.kind == "f" else str(a.item())
+    if a.size <= limit:
+        text = np.array2string(a, precision=precision, suppress_small=True, max_line_width=72)
+        return _squeeze_spaces(text) if one_line else text
+    head = _squeeze_spaces(np.array2string(a.ravel()[:4], precision=precision,
+                                           suppress_small=True))
+    head = f"{head[:-1]} …]"
+    return f"shape {a.shape}: {head}" if with_shape else head
+
+
+def _squeeze_spaces(text):
+    """'[ 0.5  -1.  ]' → '[0.5 -1.]': one space between numbers, none inside brackets."""
+    text = " ".join(text.split())
+    return re.sub(r"\s+\]", "]", re.sub(r"\[\s+", "[", text))

@@ -1,0 +1,277 @@
+"""Step-through backward: the chain rule, one node at a time, as a table.
+
+``trace_backward(loss)`` walks the graph as ``loss.backward()`` does, in reverse topological
+order, and records at each node: the op, its local derivative (the formula stated in the
+primitive's docstring, and for elementwise ops the numbers ∂out/∂in per element), the upstream
+gradient arriving at the node, and their product, which is the gradient passed on to each input
+(summed back to the input's shape where broadcasting stretched it).
+
+    >>> import minigrad as mg
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = (x * x).sum()
+    >>> trace = trace_backward(y, names={'x': x, 'y': y})
+    >>> [row.node for row in trace]
+    ['y = sum(t1)', 't1 = mul(x, x)']
+    >>> trace[1].formula
+    'd/da = b, d/db = a.'
+    >>> trace.grad(x)          # what y.backward() would put in x.grad
+    tensor([2., 4.])
+    >>> x.grad is None         # ... but the trace leaves .grad alone
+    True
+
+In a terminal, ``print(trace)`` shows a text table; in a notebook the trace shows as an HTML
+table.  The graph is left as it was: ``y.backward()`` still works afterwards.
+"""
+import html
+import inspect
+import re
+import textwrap
+
+from . import autograd
+from .autograd import input_gradient, no_grad
+from .graph import build_graph, format_array, op_name
+from .tensor import Tensor
+
+_ELEMENTWISE_MODULES = ("minigrad.ops.pointwise",)
+_ELEMENTWISE_NAMES = ("Cast",)  # also elementwise, with derivative 1
+
+
+def is_elementwise(node):
+    """True for ops whose output element i depends only on input element i (after
+    broadcasting): their Jacobian is diagonal, so ∂out/∂in can be shown per element."""
+    cls = type(node)
+    return cls.__module__ in _ELEMENTWISE_MODULES or cls.__name__ in _ELEMENTWISE_NAMES
+
+
+def derivative_rule(node):
+    """The derivative a primitive's docstring states on its first line, after the expression
+    and three spaces ("a * b.   d/da = b, d/db = a.").
+
+    >>> from minigrad import ops
+    >>> derivative_rule(ops.Mul())
+    'd/da = b, d/db = a.'
+    >>> derivative_rule(ops.Max())
+    'd/da = 1 at the maximum, 0 elsewhere (ties share: 1/k each).'
+    """
+    doc = inspect.getdoc(type(node)) or ""
+    first_line = doc.splitlines()[0] if doc else ""
+    parts = re.split(r"\s{3,}", first_line.strip(), maxsplit=1)
+    return parts[1] if len(parts) == 2 else "(no derivative stated in the docstring)"
+
+
+class InputStep:
+    """What one node passes to one of its inputs.
+
+    ``label``    the input's name
+    ``tensor``   the input tensor
+    ``local``    ∂out/∂in per element (a Tensor of the broadcast shape) for elementwise ops,
+                 None for others (matmul, reductions, shape ops: their rule is in the formula)
+    ``product``  the gradient passed to the input: the op's VJP of the upstream gradient
+                 (local × upstream for elementwise ops), summed to the input's shape
+    ``summed``   True when that last sum undid broadcasting (the product changed shape)
+    """
+
+    def __init__(self, label, tensor, local, product, summed):
+        self.label, self.tensor, self.local = label, tensor, local
+        self.product, self.summed = product, summed
+
+    def __repr__(self):
+        return f"InputStep({self.label}, product shape {self.product.shape})"
+
+
+class TraceRow:
+    """One node of the backward pass.
+
+    ``step``     1 for the node backward visits first
+    ``node``     a readable label, e.g. 't3 = mul(t1, t2)'
+    ``op``       the op's name, e.g. 'mul'
+    ``formula``  the local derivative as stated in the primitive's docstring
+    ``output``   the tensor the node produced
+    ``upstream`` d(traced output)/d(output): the gradient arriving from above
+    ``uses``     how many ops read the output: ``upstream`` is the sum of that many gradients
+    ``inputs``   one :class:`InputStep` per input that needs a gradient
+    ``elementwise``  whether ``local`` holds numbers for this node's inputs
+    """
+
+    def __init__(self, step, node, op, formula, output, upstream, uses, inputs, elementwise):
+        self.step, self.node, self.op, self.formula = step, node, op, formula
+        self.output, self.upstream, self.uses, self.inputs = output, upstream, uses, inputs
+        self.elementwise = elementwise
+
+    def upstream_note(self):
+        return f"(sum over {self.uses} uses)" if self.uses > 1 else ""
+
+    def __repr__(self):
+        return f"TraceRow({self.step}: {self.node})"
+
+
+class BackwardTrace:
+    """The record of one backward pass: ``rows`` (one :class:`TraceRow` per node, in the order
+    backward visits them) and ``leaves`` (``(label, tensor, gradient)`` for each leaf that
+    requires grad).  Index or iterate it for the rows; ``grad(t)`` gives the gradient of the
+    traced output with respect to any tensor of the graph.
+    """
+
+    def __init__(self, graph, seed, rows, leaves, grads):
+        self.graph, self.seed, self.rows, self.leaves = graph, seed, rows, leaves
+        self._grads = grads
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __getitem__(self, i):
+        return self.rows[i]
+
+    def grad(self, tensor):
+        """d(output)/d(tensor) for any tensor of the graph, leaf or not (None if unused)."""
+        return self._grads.get(id(tensor))
+
+    def _title(self):
+        out = self.graph.output
+        return (f"Backward trace of {self.graph.label(out)} = "
+                f"{format_array(out, one_line=True)} (shape {out.shape}), "
+                f"seed gradient {format_array(self.seed, one_line=True)}")
+
+    # --- text ---------------------------------------------------------------------------------
+    def __str__(self):
+        def lines_of(tensor):
+            return format_array(tensor, _TEXT_LIMIT).splitlines()
+
+        table = []
+        for row in self.rows:
+            upstream = lines_of(row.upstream)
+            if row.uses > 1:
+                upstream.append(row.upstream_note())
+            per_input = [[], [], []]  # the input, local and product columns, input under input
+            for step in row.inputs:
+                local = lines_of(step.local) if row.elementwise else [_NOT_ELEMENTWISE]
+                product = lines_of(step.product)
+                if step.summed:
+                    product.append(f"(summed to {step.tensor.shape})")
+                cells = [[step.label], local, product]
+                height = max(len(c) for c in cells)
+                for column, cell in zip(per_input, cells):
+                    column.extend(cell + [""] * (height - len(cell)))
+            table.append([[str(row.step)], [row.node], textwrap.wrap(row.formula, 30),
+                          upstream] + per_input)
+        lines = [self._title(), ""] + _text_table(_HEADERS, table)
+        lines += ["", _LEAVES]
+        width = max([len(label) for label, _, _ in self.leaves] + [0])
+        for label, _, g in self.leaves:
+            text = format_array(g, _FULL_LIMIT).splitlines()
+            lines.append(f"  {label:<{width}}  {text[0]}")
+            lines.extend(" " * (width + 4) + more for more in text[1:])
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return f"<BackwardTrace of {self.graph.label(self.graph.output)}: {len(self)} nodes>"
+
+    # --- HTML ---------------------------------------------------------------------------------
+    def _repr_html_(self):
+        """An HTML table for notebooks; arrays of up to 64 elements are shown in full."""
+        def esc(text):
+            return html.escape(str(text))
+
+        def pre(tensor):
+            return f"<pre>{esc(format_array(tensor, _FULL_LIMIT))}</pre>"
+
+        out = [_STYLE, '<table class="minigrad-trace">',
+               f"<caption>{esc(self._title())}</caption>",
+               "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in _HEADERS) + "</tr>"]
+        for row in self.rows:
+            span = f' rowspan="{max(len(row.inputs), 1)}"'
+            note = f"<i>{esc(row.upstream_note())}</i>" if row.uses > 1 else ""
+            shared = (f"<td{span}>{row.step}</td><td{span}><code>{esc(row.node)}</code></td>"
+                      f"<td{span}>{esc(row.formula)}</td><td{span}>{pre(row.upstream)}{note}</td>")
+            if not row.inputs:
+                out.append(f"<tr>{shared}<td colspan=\"3\"><i>no gradient</i></td></tr>")
+            for k, step in enumerate(row.inputs):
+                local = pre(step.local) if row.elementwise else f"<i>{esc(_NOT_ELEMENTWISE)}</i>"
+                summed = f"<i>summed to {step.tensor.shape}</i>" if step.summed else ""
+                out.append(f"<tr>{'' if k else shared}<td><code>{esc(step.label)}</code></td>"
+                           f"<td>{local}</td><td>{pre(step.product)}{summed}</td></tr>")
+        out += ["</table>", '<table class="minigrad-trace">', f"<caption>{esc(_LEAVES)}</caption>"]
+        out += [f"<tr><td><code>{esc(label)}</code></td><td>{pre(g)}</td></tr>"
+                for label, _, g in self.leaves]
+        out.append("</table>")
+        return "\n".join(out)
+
+
+_TEXT_LIMIT = 12  # arrays with more elements are summarised in the text table
+_FULL_LIMIT = 64  # ... and in the HTML table, and among the leaves' gradients
+_HEADERS = ["step", "node", "local derivative (docstring)", "upstream g", "input",
+            "local ∂out/∂in", "gradient to input = local × g"]
+_NOT_ELEMENTWISE = "(not elementwise: see rule)"
+_LEAVES = "Gradients at the leaves (what .backward() would add to .grad):"
+_STYLE = ("<style>table.minigrad-trace {border-collapse: collapse; margin-bottom: 8px}"
+          " .minigrad-trace td, .minigrad-trace th {border: 1px solid #ccc; padding: 2px 6px;"
+          " text-align: left; vertical-align: top}"
+          " .minigrad-trace pre {margin: 0} .minigrad-trace caption {text-align: left}</style>")
+
+
+def _text_table(headers, rows):
+    """Lines of a table whose cells are lists of lines; rows are separated by a blank line."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max([widths[i]] + [len(line) for line in cell])
+
+    def line(cells):
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    lines = [line(headers), line(["─" * w for w in widths])]
+    for n, row in enumerate(rows):
+        if n:
+            lines.append("")
+        height = max(len(cell) for cell in row)
+        for k in range(height):
+            lines.append(line([cell[k] if k < len(cell) else "" for cell in row]))
+    return lines
+
+
+def trace_backward(output, gradient=None, names=None, accumulate_grad=False):
+    """Run backward from ``output`` step by step and return the :class:`BackwardTrace`.
+
+    ``gradient`` is needed when ``output`` is not a scalar, as for ``output.backward``.
+    ``names`` maps names to tensors ({'w': w, 'x': x}) so the table says w, not t1.
+    The graph is not freed and no ``.grad`` changes, unless ``accumulate_grad=True``: then
+    the leaves' ``.grad`` receive the gradients, exactly as ``output.backward()`` would give.
+    """
+    graph = build_graph(output, names)
+    (seed,) = autograd.seed_gradients((output,), (gradient,))
+    grads = {id(output): seed}
+    uses = {}  # how many gradients arrived at each tensor
+    rows, leaves = [], []
+    with no_grad():
+        for tensor in reversed(graph.order):
+            g = grads.get(id(tensor))
+            node = tensor._node
+            if node is None:
+                leaves.append((graph.label(tensor), tensor, g))
+                continue
+            elementwise = is_elementwise(node)
+            steps = []
+            if g is not None:
+                products = node.backward(g)  # the op's VJP, as backward runs it
+                # For an elementwise op, the VJP of ones is the diagonal of its Jacobian.
+                ones = Tensor._wrap(g.xp.ones(g.shape, dtype=g.dtype))
+                locals_ = node.backward(ones) if elementwise else (None,) * len(products)
+                for inp, product, local in zip(node.inputs, products, locals_):
+                    if product is None or not inp.requires_grad:
+                        continue
+                    summed = input_gradient(product, inp)  # exactly as run_backward
+                    steps.append(InputStep(graph.label(inp), inp, local, summed,
+                                           summed.shape != product.shape))
+                    grads[id(inp)] = grads[id(inp)] + summed if id(inp) in grads else summed
+                    uses[id(inp)] = uses.get(id(inp), 0) + 1
+            rows.append(TraceRow(len(rows) + 1, graph.describe(tensor), op_name(node),
+                                 derivative_rule(node), tensor, g, uses.get(id(tensor), 1),
+                                 steps, elementwise))
+    if accumulate_grad:
+        for _, leaf, g in leaves:
+            if g is not None:
+                leaf.grad = g if leaf.grad is None else leaf.grad + g
+    return BackwardTrace(graph, seed, rows, leaves, grads)
