@@ -36,22 +36,28 @@ def _grad_mode(enabled):
 class no_grad(contextlib.ContextDecorator):
     """Record no graph inside this block (``with no_grad():``) or function (``@no_grad()``)."""
 
+    _mode = False  # grad mode inside the block
+
+    def __init__(self):
+        # A stack, not one saved value: a decorated function may recurse, and one instance
+        # may be entered again before it is left.
+        self._previous = []
+
     def __enter__(self):
         global _grad_enabled
-        self._previous, _grad_enabled = _grad_enabled, False
+        self._previous.append(_grad_enabled)
+        _grad_enabled = self._mode
 
     def __exit__(self, *exc):
         global _grad_enabled
-        _grad_enabled = self._previous
+        _grad_enabled = self._previous.pop()
         return False
 
 
 class enable_grad(no_grad):
     """Record the graph again inside a ``no_grad`` block."""
 
-    def __enter__(self):
-        global _grad_enabled
-        self._previous, _grad_enabled = _grad_enabled, True
+    _mode = True
 
 
 class Function:

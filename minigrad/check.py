@@ -84,6 +84,8 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
             numeric.ravel()[flat] = (values[0] - values[1]) / (2 * eps)
         x.data = x.xp.asarray(host) if x.device != "cpu" else host
         got = np.zeros(host.shape) if a is None else a.numpy()
+        if got.shape != host.shape:
+            raise GradcheckError(f"gradient of input {i} has shape {got.shape}, the input {host.shape}")
         if not np.allclose(got, numeric, atol=atol, rtol=rtol):
             name = getattr(fn, "__name__", "fn")
             if raise_exception:

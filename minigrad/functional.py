@@ -48,7 +48,10 @@ def neg(x):
 
 
 def pow(base, exponent):
-    return as_tensor(base) ** exponent
+    """base ** exponent; a Python number on either side takes the other's dtype and device."""
+    if isinstance(base, Tensor):
+        return base ** exponent
+    return as_tensor(exponent).__rpow__(base)
 
 
 def exp(x):
@@ -169,21 +172,28 @@ def log_softmax(x, axis=-1):
 
 def softmax(x, axis=-1):
     """exp(x) / Σ exp(x) along ``axis``, shifted by the (constant) maximum."""
-    shift = Tensor._wrap(x.xp.max(x.data, axis=axis, keepdims=True))
-    e = exp(x - shift)
-    return e / sum(e, axis, keepdims=True)
+    axes = normalize_axes(axis, x.ndim)
+    xp = x.xp
+    shift = xp.max(x.data, axis=axes, keepdims=True) if x.size else xp.zeros((), x.dtype)
+    e = exp(x - Tensor._wrap(shift))
+    return e / sum(e, axes, keepdims=True)
 
 
 def norm(x, ord=2, axis=None, keepdims=False):
-    """The vector p-norm over ``axis`` (ord = 1, 2, any p > 0, or math.inf)."""
-    if ord == 2:
-        return sqrt(sum(x * x, axis, keepdims))
+    """The vector p-norm over ``axis`` (ord = 1, 2, any p > 0, or math.inf).
+
+    At a zero vector the gradient is 0 (the subgradient PyTorch uses), not NaN: the root
+    (Σ|x|^p)^(1/p) has an infinite slope at 0, so no gradient is routed through it there.
+    """
     if ord == 1:
         return sum(abs(x), axis, keepdims)
     if ord == math.inf:
         return max(abs(x), axis, keepdims)
     if isinstance(ord, (int, float)) and ord > 0:
-        return sum(abs(x) ** ord, axis, keepdims) ** (1.0 / ord)
+        total = sum(x * x if ord == 2 else abs(x) ** ord, axis, keepdims)
+        zero = Tensor._wrap(total.data == 0)
+        safe = where(zero, 1.0, total)
+        return where(zero, 0.0, sqrt(safe) if ord == 2 else safe ** (1.0 / ord))
     raise ValueError(f"norm: ord must be a positive number or math.inf, not {ord!r}")
 
 
@@ -224,6 +234,9 @@ def permute(x, *axes):
 
 def transpose(x, axis0=-2, axis1=-1):
     """x with two axes swapped (the last two by default)."""
+    if x.ndim == 0:  # as torch: 0 and -1 name the one "axis" of a 0-d tensor
+        normalize_axes((axis0, axis1), 0)
+        return x
     order = list(range(x.ndim))
     (axis0, axis1) = normalize_axes(axis0, x.ndim)[0], normalize_axes(axis1, x.ndim)[0]
     order[axis0], order[axis1] = order[axis1], order[axis0]

@@ -239,6 +239,8 @@ class Tensor:
         """
         if isinstance(other, Tensor):
             return other
+        if isinstance(other, np.generic) and other.dtype.kind in "biuf":
+            other = other.item()  # a NumPy scalar is a number like a Python one (as in torch)
         if isinstance(other, (bool, int, float)):
             dtype = self.data.dtype
             if dtype.kind == "b" or (dtype.kind != "f" and isinstance(other, float)):

@@ -7,10 +7,13 @@ def normalize_axes(axis, ndim):
     """``axis`` (None, int or tuple, negative allowed) as a sorted tuple of non-negative axes."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
     normalized = []
     for a in axes:
-        if not isinstance(a, int) or not -max(ndim, 1) <= a < max(ndim, 1):
+        if isinstance(a, bool) or not hasattr(a, "__index__"):
+            raise ValueError(f"axis: {axis!r} is not an integer or a tuple of integers")
+        a = a.__index__()  # NumPy integers too
+        if not -max(ndim, 1) <= a < max(ndim, 1):
             raise ValueError(f"axis: {axis!r} is out of range for a tensor of {ndim} dimensions")
         if ndim:  # a 0-d tensor has nothing to reduce: 0 and -1 name it, as in torch
             normalized.append(a % ndim)

@@ -1,0 +1,82 @@
+"""Broadcasting, explored by hypothesis: for every pair (or triple) of mutually broadcastable
+shapes, values, gradients and second derivatives of the binary primitives equal PyTorch's."""
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import mutually_broadcastable_shapes
+
+import minigrad as mg
+
+from .test_ops import compare_with_torch
+
+SETTINGS = settings(max_examples=30, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def shapes(num_shapes):
+    return mutually_broadcastable_shapes(num_shapes=num_shapes, min_dims=0, max_dims=4, max_side=3)
+
+
+def normal(rng, shape):
+    return np.asarray(rng.standard_normal(shape))
+
+
+def positive(rng, shape):
+    return np.asarray(rng.uniform(0.5, 2.0, shape))
+
+
+def integers(rng, shape):  # maximum/minimum: integers never tie with half-integers
+    return np.asarray(rng.integers(-3, 4, shape), dtype=np.float64)
+
+
+def half_integers(rng, shape):
+    return np.asarray(rng.integers(-3, 3, shape) + 0.5, dtype=np.float64)
+
+
+BINARY = {
+    "add": (lambda a, b: a + b, lambda a, b: a + b, normal, normal),
+    "mul": (lambda a, b: a * b, lambda a, b: a * b, normal, normal),
+    "div": (lambda a, b: a / b, lambda a, b: a / b, normal, positive),
+    "rdiv": (lambda a, b: b / a, lambda a, b: b / a, positive, normal),
+    "maximum": (mg.maximum, torch.maximum, integers, half_integers),
+    "minimum_swapped": (lambda a, b: mg.minimum(b, a), lambda a, b: torch.minimum(b, a),
+                        integers, half_integers),
+}
+
+
+@pytest.mark.parametrize("name", list(BINARY))
+@SETTINGS
+@given(data=shapes(2), seed=st.integers(0, 2 ** 32 - 1))
+def test_binary_broadcasting_matches_torch(name, data, seed, device):
+    fn, tfn, gen_a, gen_b = BINARY[name]
+    shape_a, shape_b = data.input_shapes
+    rng = np.random.default_rng(seed)
+    arrays = [gen_a(rng, shape_a), gen_b(rng, shape_b)]
+    compare_with_torch(fn, tfn, arrays, device, seed=seed)
+
+
+@SETTINGS
+@given(data=shapes(3), seed=st.integers(0, 2 ** 32 - 1))
+def test_where_broadcasting_matches_torch(data, seed, device):
+    shape_c, shape_a, shape_b = data.input_shapes
+    rng = np.random.default_rng(seed)
+    arrays = [np.asarray(rng.random(shape_c) < 0.5), normal(rng, shape_a), normal(rng, shape_b)]
+    compare_with_torch(mg.where, torch.where, arrays, device, seed=seed)
+
+
+@SETTINGS
+@given(data=shapes(2), seed=st.integers(0, 2 ** 32 - 1))
+def test_broadcast_result_shape_is_numpys(data, seed, device):
+    shape_a, shape_b = data.input_shapes
+    a = mg.zeros(shape_a, dtype=mg.float64, device=device, requires_grad=True)
+    b = mg.ones(shape_b, dtype=mg.float64, device=device, requires_grad=True)
+    out = a * b + a
+    assert out.shape == data.result_shape == np.broadcast_shapes(shape_a, shape_b)
+    out.backward(mg.ones(out.shape, dtype=mg.float64, device=device))
+    assert a.grad.shape == shape_a and b.grad.shape == shape_b
+    # each element of a receives one gradient per copy that broadcasting made of it (times 2)
+    copies_a = np.prod(out.shape, dtype=int) // max(np.prod(shape_a, dtype=int), 1)
+    if out.size:
+        np.testing.assert_array_equal(a.grad.numpy(), 2.0 * copies_a)
