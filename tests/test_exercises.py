@@ -1,0 +1,325 @@
+"""The gradient exercises: the grader accepts every reference solution, and names the right
+mistake in wrong solutions planted from the references (one function per kind of mistake,
+applied to every exercise where it makes sense); both notebooks run, the solutions pass."""
+from pathlib import Path
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from minigrad.exercises import DIAGNOSES, EXERCISES, check, check_all, grader
+from minigrad.exercises.solutions import SOLUTIONS
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = ROOT / "lessons" / "exercises"
+
+
+def truths(exercise):
+    return grader._cases_and_truths(exercise.name)[1]
+
+
+def case_of(exercise, args):
+    return dict(zip(exercise.args, args))
+
+
+# --- the catalogue ---------------------------------------------------------------------------
+def test_catalogue_has_at_least_twelve_exercises_each_with_a_solution():
+    assert len(EXERCISES) >= 12
+    assert set(SOLUTIONS) == set(EXERCISES)
+    for name, exercise in EXERCISES.items():
+        assert SOLUTIONS[name].__name__ == exercise.function_name
+        assert exercise.wrt in exercise.args
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_cases_make_every_hypothesis_distinguishable(name):
+    """Several cases; finite, non-zero truths; at least two different N where there is a
+    mean (so 'missing 1/N' and 'constant factor' never explain the same answer); kinks present
+    but never everywhere."""
+    exercise = EXERCISES[name]
+    cases = exercise.cases()
+    assert len(cases) >= 3
+    for case, truth in zip(cases, truths(exercise)):
+        assert truth.shape == np.shape(case[exercise.wrt])
+        assert np.isfinite(truth).all() and np.abs(truth).max() > 0
+    if exercise.count is not None:
+        assert len({exercise.count(case) for case in cases}) >= 2
+    if exercise.kinks is not None:
+        masks = [exercise.kinks(case) for case in cases]
+        assert any(mask.any() for mask in masks)
+        for mask, truth in zip(masks, truths(exercise)):
+            assert np.abs(truth[~mask]).max() > 0
+
+
+def test_cases_are_the_same_every_time():
+    for exercise in EXERCISES.values():
+        first, second = exercise.cases(), exercise.cases()
+        for a, b in zip(first, second):
+            for key in a:
+                assert np.array_equal(a[key], b[key])
+
+
+def test_broadcasting_exercises_have_broadcast_cases():
+    for name in ("bias", "linear_regression_bias"):
+        exercise = EXERCISES[name]
+        shapes = {np.shape(case[exercise.wrt]) for case in exercise.cases()}
+        assert any(len(shape) == 1 for shape in shapes) and any(shape[:1] == (1,) for shape in shapes)
+
+
+# --- the reference solutions pass ------------------------------------------------------------
+@pytest.mark.parametrize("name", EXERCISES)
+def test_reference_solution_passes(name):
+    result = check(name, SOLUTIONS[name])
+    assert result.passed, str(result)
+    assert result.diagnosis == "passed"
+
+
+# --- planted mistakes ------------------------------------------------------------------------
+# Each function takes (exercise, reference solution) and returns a wrong solution, or None
+# where that mistake cannot happen in the exercise.
+def flipped_sign(exercise, reference):
+    return lambda *args: -reference(*args)
+
+
+def missing_one_over_n(exercise, reference):
+    if exercise.count is None:
+        return None
+    return lambda *args: exercise.count(case_of(exercise, args)) * reference(*args)
+
+
+def extra_one_over_n(exercise, reference):
+    if exercise.count is None:
+        return None
+    return lambda *args: reference(*args) / exercise.count(case_of(exercise, args))
+
+
+def constant_factor(exercise, reference):
+    return lambda *args: 2.0 * reference(*args)
+
+
+def transposed(exercise, reference):
+    if not any(t.ndim == 2 and not np.array_equal(t, t.T) for t in truths(exercise)):
+        return None
+    return lambda *args: np.transpose(reference(*args))
+
+
+def wrong_at_kink(exercise, reference):
+    if exercise.kinks is None:
+        return None
+
+    def planted(*args):
+        right = reference(*args)
+        return right + (np.abs(right).max() + 1.0) * exercise.kinks(case_of(exercise, args))
+    return planted
+
+
+def all_zeros(exercise, reference):
+    return lambda *args: np.zeros_like(reference(*args))
+
+
+def not_finite(exercise, reference):
+    def planted(*args):
+        result = np.array(reference(*args), dtype=float)
+        result.ravel()[-1] = np.nan
+        return result
+    return planted
+
+
+def wrong_shape(exercise, reference):
+    return lambda *args: reference(*args)[..., None]
+
+
+def wrong_values(exercise, reference):
+    def planted(*args):
+        right = reference(*args)
+        wobble = np.cos(np.arange(right.size) + 0.5).reshape(right.shape)
+        return right + 0.3 * np.abs(right).max() * wobble
+    return planted
+
+
+def raises(exercise, reference):
+    def planted(*args):
+        raise ValueError("operands could not be broadcast together")
+    return planted
+
+
+def returns_none(exercise, reference):
+    return lambda *args: None
+
+
+PLANTED = {
+    "flipped sign": flipped_sign,
+    "missing 1/N": missing_one_over_n,
+    "extra 1/N": extra_one_over_n,
+    "constant factor": constant_factor,
+    "transposed": transposed,
+    "wrong at a kink": wrong_at_kink,
+    "all zeros": all_zeros,
+    "NaN or inf": not_finite,
+    "wrong shape": wrong_shape,
+    "wrong values": wrong_values,
+    "raised an exception": raises,
+    "not an array": returns_none,
+}
+
+PLANTED_CASES = [(name, diagnosis) for name in EXERCISES for diagnosis, plant in PLANTED.items()
+                 if plant(EXERCISES[name], SOLUTIONS[name]) is not None]
+
+
+@pytest.mark.parametrize("name, diagnosis", PLANTED_CASES)
+def test_planted_mistake_gets_its_diagnosis(name, diagnosis):
+    exercise = EXERCISES[name]
+    result = check(name, PLANTED[diagnosis](exercise, SOLUTIONS[name]))
+    assert not result.passed
+    assert result.diagnosis == diagnosis, str(result)
+
+
+def test_every_exercise_rejects_at_least_three_kinds_of_planted_mistake():
+    per_exercise = {name: 0 for name in EXERCISES}
+    for name, _ in PLANTED_CASES:
+        per_exercise[name] += 1
+    assert min(per_exercise.values()) >= 3, per_exercise
+
+
+def test_planted_mistakes_cover_every_diagnosis():
+    diagnoses = {d for _, d in PLANTED_CASES} | {d for _, d, _ in MISTAKES_STUDENTS_MAKE}
+    assert diagnoses | {"passed", "not defined"} == set(DIAGNOSES)
+
+
+# Mistakes as students write them, where the generic plants above cannot reproduce them.
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+MISTAKES_STUDENTS_MAKE = [
+    ("bias", "left broadcast", lambda a, b, G: G),
+    ("bias", "extra 1/N", lambda a, b, G: SOLUTIONS["bias"](a, b, G) / (a.size // b.size)),
+    ("linear_regression_bias", "left broadcast",
+     lambda b, X, W, Y: 2 * (X @ W + b - Y) / Y.size),
+    ("matmul_a", "transposed", lambda A, B, G: B @ G.T),
+    ("matmul_b", "transposed", lambda A, B, G: G.T @ A),
+    ("mse", "constant factor", lambda x, y: (x - y) / x.size),
+    ("l2_penalty", "constant factor", lambda W, lam: lam * W),
+    ("huber", "flipped sign", lambda x, y, delta: np.clip(y - x, -delta, delta) / x.size),
+    ("cross_entropy", "missing 1/N",
+     lambda x, y: SOLUTIONS["cross_entropy"](x, y) * x.shape[0]),
+    ("logistic_regression", "missing 1/N", lambda w, X, y: X.T @ (_sigmoid(X @ w) - y)),
+    ("l1", "wrong at a kink", lambda x, y: np.where(x > y, 1.0, -1.0) / x.size),
+    ("triplet_anchor", "wrong at a kink",
+     lambda a, p, n, margin: SOLUTIONS["triplet_anchor"](a, p, n, margin - 1e-12)),
+    ("logsumexp", "NaN or inf", lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True)),
+    ("cross_entropy", "wrong shape",
+     lambda x, y: SOLUTIONS["cross_entropy"](x, y).sum(axis=1)),
+    ("smae_curvature", "wrong values",  # the second derivative of e·tanh(e), not e·tanh(e/2)
+     lambda x, y: 2 * (1 - np.tanh(y - x) ** 2) * (1 - (y - x) * np.tanh(y - x))),
+]
+
+
+@pytest.mark.parametrize("name, diagnosis, student", MISTAKES_STUDENTS_MAKE)
+def test_mistakes_students_make(name, diagnosis, student):
+    result = check(name, student)
+    assert result.diagnosis == diagnosis, str(result)
+
+
+# --- the result object -----------------------------------------------------------------------
+def test_result_reads_well_as_text_and_html():
+    result = check("mse", lambda x, y: (x - y) / x.size)
+    text = str(result)
+    assert text.startswith("✗ mse") and "constant factor" in text and "1/2 times" in text
+    assert repr(result) == text
+    assert "constant factor" in result._repr_html_() and "<div" in result._repr_html_()
+    assert str(check("mse", SOLUTIONS["mse"])).startswith("✓ mse")
+
+
+def test_wrong_values_shows_the_worst_element():
+    result = check("mse", lambda x, y: 2 * (x - y) / x.size + (x > 2.5))
+    assert result.diagnosis == "wrong values"
+    assert "expected" in result.evidence and "got" in result.evidence
+
+
+def test_wrong_values_names_factors_that_change_from_case_to_case():
+    result = check("l2_penalty", lambda W, lam: 2 * W)  # forgot λ: off by 1/λ, λ per case
+    assert result.diagnosis == "wrong values"
+    assert result.evidence == "factors: 10, 100, 2"
+
+
+def test_student_cannot_spoil_the_cases_by_writing_into_them():
+    def vandal(x, y):
+        answer = SOLUTIONS["mse"](x, y)
+        x[...] = 0.0
+        return answer
+    assert check("mse", vandal).passed
+    assert check("mse", SOLUTIONS["mse"]).passed
+
+
+def test_check_all_reports_missing_and_passing_functions():
+    summary = check_all({"grad_mse": SOLUTIONS["mse"]})
+    assert summary.passed == 1 and not summary.all_passed
+    by_name = {r.exercise: r.diagnosis for r in summary.results}
+    assert by_name["mse"] == "passed" and by_name["huber"] == "not defined"
+    assert f"1 of {len(EXERCISES)} exercises passed." in str(summary)
+
+
+def test_unknown_exercise_names_the_known_ones():
+    with pytest.raises(KeyError, match="mse"):
+        check("msee", SOLUTIONS["mse"])
+
+
+# --- the notebooks ---------------------------------------------------------------------------
+def test_notebooks_are_built_from_the_catalogue_and_have_no_outputs():
+    nbformat = pytest.importorskip("nbformat")
+    sys.path.insert(0, str(LESSON))
+    try:
+        import build_notebooks
+    finally:
+        sys.path.remove(str(LESSON))
+    for path, notebook in build_notebooks.build().items():
+        assert path.read_text() == nbformat.writes(notebook) + "\n", \
+            f"{path.name} is stale: run python lessons/exercises/build_notebooks.py"
+        on_disk = nbformat.read(path, as_version=4)
+        assert all(not cell.get("outputs") for cell in on_disk.cells if cell.cell_type == "code")
+
+
+def _run(path):
+    """Execute the notebook in a kernel of this interpreter, from the notebook's folder (as
+    Jupyter does), with nothing installed anywhere; returns the text of every output."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ThisInterpreter(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
+                                    "{connection_file}"], display_name="Python 3 (tests)",
+                              language="python", resource_dir=str(path.parent))
+
+    notebook = nbformat.read(path, as_version=4)
+    assert notebook.metadata.kernelspec.name == "python3"
+    kernel = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=ThisInterpreter())
+    start = time.perf_counter()
+    nbclient.NotebookClient(notebook, km=kernel, timeout=60, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    assert time.perf_counter() - start < 60
+    outputs = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", output
+            outputs.append(output.get("data", {}).get("text/plain", "") + output.get("text", ""))
+    return outputs
+
+
+def test_student_notebook_runs_and_shows_a_diagnosis_for_every_exercise():
+    outputs = _run(LESSON / "gradient_exercises.ipynb")
+    diagnosed = [text for text in outputs if text.startswith("✗")]
+    assert len(diagnosed) == len(EXERCISES)
+    assert all("all zeros" in text for text in diagnosed)
+    assert outputs[-1].startswith(f"0 of {len(EXERCISES)} exercises passed.")
+
+
+def test_solutions_notebook_passes_every_check():
+    outputs = _run(LESSON / "solutions.ipynb")
+    assert sum(text.startswith("✓") for text in outputs) == len(EXERCISES)
+    assert outputs[-1].startswith(f"All {len(EXERCISES)} exercises passed.")
