@@ -167,7 +167,13 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def log_softmax(x, axis=-1):
-    return x - logsumexp(x, axis, keepdims=True)
+    """x − log Σ exp x along ``axis`` (a primitive: see ops.LogSoftmax)."""
+    return ops.LogSoftmax.apply(x, axes=normalize_axes(axis, x.ndim))
+
+
+def linear(x, weight, bias=None):
+    """x Wᵀ + b, W of shape (out_features, in_features) (a primitive: see ops.Linear)."""
+    return ops.Linear.apply(x, weight) if bias is None else ops.Linear.apply(x, weight, bias)
 
 
 def softmax(x, axis=-1):

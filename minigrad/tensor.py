@@ -379,7 +379,7 @@ class Tensor:
     @property
     def T(self):
         """All axes reversed (NumPy's .T)."""
-        return _F.permute(self, *reversed(range(self.ndim)))
+        return _ops.Permute.apply(self, axes=tuple(range(self.ndim - 1, -1, -1)))
 
     def unsqueeze(self, axis):
         return _F.unsqueeze(self, axis)

@@ -374,6 +374,13 @@ binary("matmul", lambda a, b: a @ b, lambda a, b: a @ b, shapes=[
     [(2, 0), (0, 3)],        # empty inner axis: zeros
     [(1, 1), (1, 1)],
 ])
+# --- linear: x Wᵀ + b, as torch.nn.functional.linear -----------------------------------------
+LINEAR_SHAPES = [((4, 3), (2, 3)), ((5, 4, 3), (2, 3)), ((3,), (2, 3)), ((0, 3), (2, 3))]
+case("linear", mg.linear, torch.nn.functional.linear,
+     [S(shape_id(sx, sw, sw[:1]), N(*sx), N(*sw), N(*sw[:1])) for sx, sw in LINEAR_SHAPES])
+case("linear_no_bias", mg.linear, torch.nn.functional.linear,
+     [S(shape_id(sx, sw), N(*sx), N(*sw)) for sx, sw in LINEAR_SHAPES])
+
 binary("matmul_method", lambda a, b: a.matmul(b), lambda a, b: a.matmul(b),
        shapes=[[(2, 3), (3,)]])
 
@@ -483,6 +490,7 @@ PRIMITIVE_CASE_NAMES = {
     "Max": "max[(3,4)-axis=None-keep=False]", "Sum": "sum[(3,4)-axis=None-keep=False]",
     "ToDevice": "test_backend.py::test_to_round_trip_is_differentiable",
     "Cast": "test_tensor.py::test_astype_float_double_long",
+    "LogSoftmax": "log_softmax[(3,4)-axis=-1]",
 }
 
 
@@ -661,3 +669,18 @@ def test_index_tensor_on_another_device_raises(device):
     x = mg.tensor([1.0, 2.0], device=device)
     with pytest.raises(RuntimeError, match=f"index.*{other}.*{device}"):
         x[mg.tensor([0], device=other)]
+
+
+def test_log_softmax_primitive_equals_its_composite_form(device):
+    """LogSoftmax is a primitive for speed; it must agree with x - logsumexp(x) to any order."""
+    rng = np.random.default_rng(3)
+    x = mg.tensor(rng.standard_normal((3, 5)) * 4, device=device, requires_grad=True)
+    v = mg.tensor(rng.standard_normal((3, 5)), device=device)
+    results = []
+    for fn in (lambda t: t.log_softmax(axis=1), lambda t: t - mg.logsumexp(t, axis=1, keepdims=True)):
+        y = fn(x)
+        (g,) = mg.grad((y * v).sum(), x, create_graph=True)
+        (h,) = mg.grad((g * v).sum(), x)
+        results.append([y.numpy(), g.numpy(), h.numpy()])
+    for primitive, composite in zip(*results):
+        np.testing.assert_allclose(primitive, composite, rtol=1e-12, atol=1e-12)

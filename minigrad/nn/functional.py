@@ -1,13 +1,14 @@
 """The functions behind the layers: linear, conv2d, pooling, dropout (as torch.nn.functional).
 
-They are compositions of engine operations, with no backward of their own: autograd
+They are compositions of engine operations, with no backward of their own (``linear`` is the
+engine's Linear primitive, re-exported here where PyTorch users look for it): autograd
 differentiates them through getitem, concatenate, reshape and matmul, and gradcheck checks
 them like any other function.
 
 Images are (N, C, H, W): batch, channels, height, width.
 """
 from ..creation import full, generator, tensor
-from ..functional import concatenate, stack
+from ..functional import concatenate, linear, stack  # noqa: F401  (linear: the primitive)
 
 
 def pair(value, name):
@@ -16,12 +17,6 @@ def pair(value, name):
     if len(pair_) != 2 or not all(isinstance(v, int) for v in pair_):
         raise ValueError(f"{name}: expected an int or a pair of ints, got {value!r}")
     return pair_
-
-
-def linear(x, weight, bias=None):
-    """y = x Wᵀ + b, with W of shape (out_features, in_features) as in PyTorch."""
-    y = x @ weight.T
-    return y if bias is None else y + bias
 
 
 def pad2d(x, padding, value=0.0):

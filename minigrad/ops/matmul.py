@@ -1,5 +1,13 @@
 """Matrix product, batched and broadcast over leading axes, with NumPy's 1-D rules."""
 from ..autograd import Function, sum_to
+from .reduce import Sum
+from .shape import Permute
+
+
+def swap_last_two(t):
+    """t with its last two axes swapped (the Permute primitive, without re-validation)."""
+    n = t.ndim
+    return Permute.apply(t, axes=tuple(range(n - 2)) + (n - 1, n - 2))
 
 
 def _blas_ready(xp, a):
@@ -32,7 +40,38 @@ class MatMul(Function):
             g2 = g2.unsqueeze(-2)
         ga = gb = None
         if self.needs_grad[0]:
-            ga = sum_to(g2 @ b2.transpose(-1, -2), a2.shape).reshape(a.shape)
+            ga = sum_to(g2 @ swap_last_two(b2), a2.shape).reshape(a.shape)
         if self.needs_grad[1]:
-            gb = sum_to(a2.transpose(-1, -2) @ g2, b2.shape).reshape(b.shape)
+            gb = sum_to(swap_last_two(a2) @ g2, b2.shape).reshape(b.shape)
         return ga, gb
+
+
+class Linear(Function):
+    """x Wᵀ + b.   d/dx = g W, d/dW = gᵀ x, d/db = g summed over rows.
+
+    x (..., in), W (out, in), b (out,) or absent, as torch.nn.functional.linear; for the
+    weight and bias gradients g and x are flattened to 2-D rows.
+
+    One primitive instead of Permute + MatMul + Add: three times fewer graph nodes, and d/dW
+    is computed as gᵀx, in W's own (row-major) layout; (xᵀg)ᵀ would be a transposed view, and
+    every later elementwise use of it (the optimiser's update) runs many times slower.
+    """
+
+    def forward(self, x, w, b=None):
+        y = self.xp.matmul(_blas_ready(self.xp, x), w.T)
+        if b is not None:
+            y += b
+        return y
+
+    def backward(self, g):
+        x, w = self.inputs[:2]
+        g2 = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
+        gx = g @ w if self.needs_grad[0] else None
+        gw = None
+        if self.needs_grad[1]:
+            x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
+            gw = swap_last_two(g2) @ x2
+        if len(self.inputs) == 2:
+            return gx, gw
+        gb = Sum.apply(g2, axes=(0,), keepdims=False) if self.needs_grad[2] else None
+        return gx, gw, gb

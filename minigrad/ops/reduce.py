@@ -55,3 +55,23 @@ class Max(Function):
         is_max = (a == self.output().data.reshape(shape)).astype(g.dtype)
         share = is_max / is_max.sum(axis=self.axes, keepdims=True)
         return (g.reshape(shape).broadcast_to(self.in_shape) * Tensor._wrap(share),)
+
+
+class LogSoftmax(Function):
+    """log softmax along ``axes``: y = x − log Σ exp x.   d/dx = g − eʸ·Σg  (eʸ = softmax x).
+
+    A primitive rather than x − logsumexp(x): one graph node instead of seven, and a backward
+    of four.  The shift by the maximum (a constant) keeps exp from overflowing.
+    """
+
+    def forward(self, a, axes):
+        xp = self.xp
+        self.axes = axes
+        shift = xp.max(a, axis=axes, keepdims=True) if a.size else xp.zeros((), a.dtype)
+        z = a - xp.where(xp.isfinite(shift), shift, 0)
+        return z - xp.log(xp.exp(z).sum(axis=axes, keepdims=True))
+
+    def backward(self, g):
+        from .pointwise import Exp
+        total = Sum.apply(g, axes=self.axes, keepdims=True)
+        return (g - Exp.apply(self.output()) * total,)

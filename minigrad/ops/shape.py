@@ -25,7 +25,10 @@ class Permute(Function):
         return a.transpose(axes)
 
     def backward(self, g):
-        return (g.permute(*np.argsort(self.axes).tolist()),)
+        inverse = [0] * len(self.axes)
+        for position, axis in enumerate(self.axes):
+            inverse[axis] = position
+        return (Permute.apply(g, axes=tuple(inverse)),)
 
 
 class BroadcastTo(Function):
