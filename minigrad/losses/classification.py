@@ -90,6 +90,10 @@ def class_index_loss(log_probs, target, weight, ignore_index, label_smoothing, r
     rows = classes_last(log_probs)
     labels = target.reshape(-1)
     kept = labels != ignore_index
+    if weight is None and not label_smoothing and bool(kept.data.all()):
+        # The common case, nothing to weight, smooth or ignore: the same loss without the
+        # per-sample coefficient (it would be all ones), i.e. five fewer operations.
+        return reduce(-pick_class(rows, labels).reshape(target.shape), reduction)
     safe_labels = F.where(kept, labels, 0)
     coefficient = kept.astype(log_probs.dtype)  # 1 for a kept sample, 0 for an ignored one
     if weight is not None:

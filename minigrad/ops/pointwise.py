@@ -183,8 +183,7 @@ class Relu(Function):
         return self.xp.maximum(a, 0)
 
     def backward(self, g):
-        a = self.inputs[0].data
-        return (g * _constant((a > 0).astype(a.dtype), g),)
+        return (g * _constant(self.inputs[0].data > 0, g),)  # float × bool mask: one pass
 
 
 class Clip(Function):
@@ -195,13 +194,14 @@ class Clip(Function):
         return self.xp.clip(a, lo, hi)
 
     def backward(self, g):
-        a = self.inputs[0].data
-        inside = self.xp.ones(a.shape, dtype=bool)
-        if self.lo is not None:
-            inside &= a >= self.lo
-        if self.hi is not None:
-            inside &= a <= self.hi
-        return (g * _constant(inside.astype(a.dtype), g),)
+        a, lo, hi = self.inputs[0].data, self.lo, self.hi
+        if lo is None:
+            inside = a <= hi
+        elif hi is None:
+            inside = a >= lo
+        else:
+            inside = (a >= lo) & (a <= hi)
+        return (g * _constant(inside, g),)  # float × bool mask: one pass
 
 
 class Maximum(Function):
