@@ -15,5 +15,6 @@ from .creation import (tensor, from_numpy, from_dlpack, zeros, ones, full, eye, 
 from .functional import *  # noqa: F401,F403
 from . import functional  # noqa: F401
 from . import check  # noqa: F401
+from . import losses, nn, optim  # noqa: F401,E402  (mg.losses, mg.nn, mg.optim as in torch)
 
 __version__ = "0.1.0"

@@ -22,3 +22,12 @@ def test_ci_runs_the_readme_test_command():
     ci = (README.parent / ".ci" / "run").read_text()
     assert "<!-- test-command -->" in ci and "README.md" in ci
     assert "<!-- test-command -->" in README.read_text()
+
+
+def test_every_python_block_of_the_readme_runs():
+    import re
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) >= 3
+    for block in blocks:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(block, "README block", "exec"), {})
