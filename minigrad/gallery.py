@@ -665,7 +665,8 @@ FIGURES.extend([
     FigureEntry("huber_delta_sweep", huber_delta_sweep, "lessons/04_regression_losses.ipynb",
                 "seed 000: Huber's δ (and smooth L1 = Huber/β)"),
     FigureEntry("smae_asymptotes", smae_asymptotes, "lessons/04_regression_losses.ipynb",
-                "paper (seed 001): SMAE ≈ e²/2 near 0, ≈ |e| far away with no offset"),
+                "paper (seed 001): SMAE ≈ e²/2 near 0 and ≈ the absolute error far away, "
+                "with no offset"),
     FigureEntry("margin_slopes", margin_slopes, "lessons/05_classification_losses.ipynb",
                 "seed 003: cross-entropy in the margin view, and each surrogate's slope"),
     FigureEntry("label_smoothing_calibration", label_smoothing_calibration,
