@@ -211,12 +211,39 @@ def save_all(directory="figures", names=None):
         fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)
         written.append(path)
-    rows = "\n".join(f"| `{e.name}.png` | {e.reproduces} | `{e.lesson}` | `minigrad.gallery.{e.draw.__name__}` |"
-                     for e in FIGURES)
-    (directory / "README.md").write_text(
-        "# Figures\n\nRegenerate them all with `python -m minigrad figures`.\n\n"
-        "| figure | reproduces | lesson | drawn by |\n|---|---|---|---|\n" + rows + "\n")
+    write_index(directory)
     return written
+
+
+EXPERIMENT_FIGURES = [
+    # (figure, the command that writes it, lesson, what it reproduces)
+    ("robust_regression_fit", "robust-regression", "lessons/04_regression_losses.ipynb",
+     "paper (seed 001) Fig. 4 and Table 1"),
+    ("compare_losses_curves", "compare-losses", "lessons/08_paper_comparison.ipynb",
+     "paper (seed 001) Tables 2-5, offline analogue"),
+    ("rl_learning_curves", "rl", "lessons/07_generative_rl.ipynb",
+     "seed 002: TD loss and policy-gradient loss"),
+    ("vae_digits", "generative", "lessons/07_generative_rl.ipynb", "seed 000: reconstruction loss"),
+    ("gan_toy", "generative", "lessons/07_generative_rl.ipynb", "seed 000: adversarial loss"),
+    ("embeddings_digits", "embeddings", "lessons/06_ranking_segmentation.ipynb",
+     "seed 000: triplet and contrastive losses"),
+    ("segmentation_masks", "segmentation", "lessons/06_ranking_segmentation.ipynb",
+     "seed 000: Dice and IoU"),
+]
+"""Figures that the experiments write (``python -m minigrad <command>``), listed beside the
+gallery's in figures/README.md."""
+
+
+def write_index(directory="figures"):
+    """figures/README.md: every figure, what it reproduces, its lesson and what draws it."""
+    rows = [f"| `{e.name}.png` | {e.reproduces} | `{e.lesson}` | `minigrad.gallery.{e.draw.__name__}` |"
+            for e in FIGURES]
+    rows += [f"| `{name}.png` | {reproduces} | `{lesson}` | `python -m minigrad {command}` |"
+             for name, command, lesson, reproduces in EXPERIMENT_FIGURES]
+    (Path(directory) / "README.md").write_text(
+        "# Figures\n\nRegenerate them all with `python -m minigrad all` (the gallery alone: "
+        "`python -m minigrad figures`).\n\n"
+        "| figure | reproduces | lesson | drawn by |\n|---|---|---|---|\n" + "\n".join(rows) + "\n")
 
 
 # --- lessons 02 and 03: the derivation chain and maximum likelihood ----------------------------
