@@ -146,28 +146,38 @@ def input_gradient(grad, tensor):
 def topological_order(roots):
     """Tensors reachable from ``roots`` through graph nodes, each after all of its inputs.
 
-    Iterative depth-first search, so that a chain of 100 000 operations needs no recursion.
+    Iterative depth-first search (a stack of input iterators), so that a chain of 100 000
+    operations needs no recursion.
     """
-    order, seen = [], set()
-    stack = [(root, False) for root in roots]
-    while stack:
-        tensor, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(tensor)
+    order, visited, stack = [], set(), []
+    for root in roots:
+        if id(root) in visited:
             continue
-        if id(tensor) in seen:
-            continue
-        seen.add(id(tensor))
-        stack.append((tensor, True))
-        node = tensor._node
-        if node is not None:
-            if node.released:
-                raise RuntimeError(
-                    f"backward through {node.name} a second time: its saved values were "
-                    "freed by the first backward; pass retain_graph=True to the first call")
-            stack.extend((t, False) for t in node.inputs
-                         if t.requires_grad and id(t) not in seen)
+        visited.add(id(root))
+        stack.append((root, _graph_inputs(root)))
+        while stack:
+            tensor, inputs = stack[-1]
+            for t in inputs:  # resumes where this tensor's inputs were left
+                if id(t) not in visited:
+                    visited.add(id(t))
+                    stack.append((t, _graph_inputs(t)))
+                    break
+            else:
+                stack.pop()
+                order.append(tensor)
     return order
+
+
+def _graph_inputs(tensor):
+    """An iterator over the inputs of ``tensor``'s node that take part in backward."""
+    node = tensor._node
+    if node is None:
+        return iter(())
+    if node.released:
+        raise RuntimeError(
+            f"backward through {node.name} a second time: its saved values were "
+            "freed by the first backward; pass retain_graph=True to the first call")
+    return (t for t in node.inputs if t.requires_grad)
 
 
 def seed_gradients(outputs, grad_outputs):
@@ -229,7 +239,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None)
                 for t, ig in zip(node.inputs, input_grads):
                     if ig is None or not t.requires_grad:
                         continue
-                    ig = input_gradient(ig, t)
+                    if ig.data.shape != t.data.shape or ig.data.dtype != t.data.dtype:
+                        ig = input_gradient(ig, t)
                     grads[id(t)] = grads[id(t)] + ig if id(t) in grads else ig
             if not retain_graph:
                 node.release()
