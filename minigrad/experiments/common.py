@@ -18,6 +18,7 @@ The common options (defined here, used by ``python -m minigrad``):
                    quick run never overwrites the figures the lessons show
 """
 import argparse
+import contextlib
 import json
 import math
 from pathlib import Path
@@ -159,3 +160,28 @@ def save_figure(fig, directory, name, dpi=110):
     fig.savefig(path, dpi=dpi, bbox_inches="tight")
     pyplot().close(fig)
     return path
+
+
+# --- shared by several experiments -------------------------------------------------------------
+def one_blas_thread():
+    """A context in which NumPy's BLAS runs on one thread (threadpoolctl, which scikit-learn
+    brings; without it, nothing changes).
+
+    These networks are small: their matrix products gain nothing from a second thread, and on
+    a small machine shared with other jobs a BLAS thread pool waiting for a busy core slowed
+    these experiments down up to 7× (embeddings: 19 s on one thread, 131 s on two, under load).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def knn_accuracy(train_points, train_labels, test_points, test_labels, k=5):
+    """Majority vote of the k nearest training points (Euclidean), ties to the lower label."""
+    d = ((test_points[:, None, :] - train_points[None, :, :]) ** 2).sum(axis=-1)
+    nearest = np.argsort(d, axis=1, kind="stable")[:, :k]
+    votes = train_labels[nearest]
+    predicted = np.array([np.bincount(v, minlength=10).argmax() for v in votes])
+    return float((predicted == test_labels).mean())
