@@ -19,6 +19,7 @@ The common options (defined here, used by ``python -m minigrad``):
 """
 import argparse
 import contextlib
+import functools
 import json
 import math
 from pathlib import Path
@@ -176,6 +177,15 @@ def one_blas_thread():
     except ImportError:
         return contextlib.nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
+
+
+def on_one_blas_thread(run):
+    """Decorate an experiment's ``run`` so that it runs inside :func:`one_blas_thread`."""
+    @functools.wraps(run)
+    def wrapper(args):
+        with one_blas_thread():
+            return run(args)
+    return wrapper
 
 
 def knn_accuracy(train_points, train_labels, test_points, test_labels, k=5):

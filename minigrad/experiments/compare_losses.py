@@ -34,6 +34,14 @@ import time
 
 import numpy as np
 
+from .. import functional as F
+from .. import losses, nn
+from ..data import DataLoader, TensorDataset, load_breast_cancer, load_digits
+from ..optim import Adam
+from ..train import accuracy, fit
+from . import common
+from .common import seed_everything
+
 NAME = "compare-losses"
 
 LOSS_NAMES = ("CE", "M", "L", "full M", "full L")
@@ -56,8 +64,6 @@ def add_arguments(parser):
 # --- losses, models, data -----------------------------------------------------------------------
 def loss_function(name):
     """The training loss ``name`` as f(logits, class indices) → the mean loss of the batch."""
-    from .. import functional as F
-    from .. import losses
 
     if name == "CE":
         return lambda logits, y: losses.cross_entropy(logits, y)
@@ -72,7 +78,6 @@ def loss_function(name):
 
 
 def make_model(task):
-    from .. import nn
     if task == "digits-mlp":
         return nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
     if task == "digits-cnn":
@@ -86,7 +91,6 @@ def make_model(task):
 
 def load_task(task, seed, max_train=None):
     """(x_train, y_train, x_test, y_test) of ``task``, split by ``seed``."""
-    from ..data import load_breast_cancer, load_digits
     data = (load_breast_cancer if task == "cancer-mlp" else load_digits)(
         test_size=HYPER["test_size"], seed=seed)
     x_train, y_train, x_test, y_test = data
@@ -101,10 +105,6 @@ def train_one(task, loss_name, seed, epochs, max_train=None):
     """Train ``task``'s model with ``loss_name`` from seed ``seed``; return its history
     (per epoch: 'loss', 'accuracy' on the training batches, 'val_loss', 'val_accuracy' on the
     test set) and the final test accuracy."""
-    from ..data import DataLoader, TensorDataset
-    from ..optim import Adam
-    from ..train import accuracy, fit
-    from .common import seed_everything
 
     x_train, y_train, x_test, y_test = load_task(task, seed, max_train)
     seed_everything(seed)
@@ -167,8 +167,8 @@ def reading(accs):
                   f"({100 * means[worst]:.2f} %); {verdict}; {paired_text}")
 
 
+@common.on_one_blas_thread
 def run(args):
-    from . import common
 
     start = time.perf_counter()
     out, figures = common.paths(args)
@@ -256,7 +256,6 @@ def run(args):
 def save_curves_figure(histories, epochs, n_seeds, directory):
     """Per task (rows): the training loss and the test accuracy per epoch (columns), one line
     per loss, the mean over seeds with a ±1 sd band."""
-    from . import common
     plt = common.pyplot()
     tasks = list(histories)
     fig, axes = plt.subplots(len(tasks), 2, figsize=(12, 3.6 * len(tasks)), squeeze=False)

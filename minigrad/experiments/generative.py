@@ -343,14 +343,10 @@ def draw_gan(gan_runs, cfg):
     return fig
 
 
+@common.on_one_blas_thread
 def run(args):
     """Run the experiment (NumPy's BLAS on one thread), print its table, save its results and
     figures; return the results."""
-    with common.one_blas_thread():
-        return _run(args)
-
-
-def _run(args):
     out, figures = common.paths(args)
     seeds = common.seed_list(args, full=3, quick=1)
     cfg = config(args)

@@ -32,6 +32,12 @@ import time
 
 import numpy as np
 
+from . import common
+from .. import losses
+from ..data import make_robust_regression
+from ..optim import Adam
+from ..tensor import float64
+
 NAME = "robust-regression"
 
 DATA = dict(n=1000, n_outliers=500, slope=2.0, intercept=3.0, x_range=(0.0, 10.0),
@@ -64,8 +70,6 @@ def add_arguments(parser):
 
 def make_data(seeds):
     """x and y of every seed, each an (S, 1500) float64 array, and the true line."""
-    from ..data import make_robust_regression
-    from ..tensor import float64
     sets = [make_robust_regression(seed=s, dtype=float64, **DATA) for s in seeds]
     x = np.stack([d.x.numpy() for d in sets])
     y = np.stack([d.y.numpy() for d in sets])
@@ -80,7 +84,6 @@ def fit_line(loss_fn, x, y, steps, lr, hold=0.75, final_factor=1e-4, check_windo
     (largest parameter move over the last ``check_window`` steps, largest final |gradient|).
     """
     import minigrad as mg
-    from ..optim import Adam
 
     S = x.shape[0]
     xt, yt = mg.tensor(x), mg.tensor(y)
@@ -111,9 +114,8 @@ def ordering_holds(summary, key):
     return all(lo < hi for lo, hi in zip(means, means[1:]))
 
 
+@common.on_one_blas_thread
 def run(args):
-    from .. import losses
-    from . import common
 
     start = time.perf_counter()
     out, figures = common.paths(args)
@@ -205,7 +207,6 @@ def run(args):
 
 def save_fit_figure(x, y, outlier, lines, summary, truth, directory, n_seeds):
     """Seed 0's points with every loss's fitted line; the mean ± sd errors beside them."""
-    from . import common
     plt = common.pyplot()
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), gridspec_kw={"width_ratios": [2.2, 1, 1]})
     ax = axes[0]
