@@ -234,6 +234,15 @@ EXPERIMENT_FIGURES = [
 gallery's in figures/README.md."""
 
 
+def show(*names, directory="../figures"):
+    """Draw the gallery figures ``names`` into ``directory`` and display them (in a notebook).
+
+    Lessons run from lessons/, so ../figures is the repository's figures/ folder."""
+    from IPython.display import Image, display
+    for path in save_all(directory, names=list(names)):
+        display(Image(filename=str(path)))
+
+
 def write_index(directory="figures"):
     """figures/README.md: every figure, what it reproduces, its lesson and what draws it."""
     rows = [f"| `{e.name}.png` | {e.reproduces} | `{e.lesson}` | `minigrad.gallery.{e.draw.__name__}` |"
@@ -699,4 +708,552 @@ FIGURES.extend([
     FigureEntry("label_smoothing_calibration", label_smoothing_calibration,
                 "lessons/05_classification_losses.ipynb",
                 "seed 000: label smoothing and calibration (digits)"),
+])
+
+
+# --- lessons 06, 07 and 08: ranking and segmentation, generative and RL, the paper read ---------
+def _along(t, direction):
+    """The points t·direction for a 1-D tensor t: an (n, len(direction)) tensor, on the engine."""
+    return t.reshape(-1, 1) * Tensor(np.asarray([direction], dtype=np.float64), dtype=t.dtype)
+
+
+def contrastive_of_distance(y, margin=1.0):
+    """The contrastive loss of a pair at distance d, as an elementwise function of a grid of d
+    (the pair (d, 0), (0, 0) in the plane; y = 1 similar, 0 dissimilar)."""
+    from . import losses
+
+    def fn(d):
+        x1 = _along(d, (1.0, 0.0))
+        x2 = Tensor(np.zeros((d.shape[0], 2)), dtype=d.dtype)
+        return losses.contrastive_loss(x1, x2, Tensor(np.full(d.shape, float(y)), dtype=d.dtype),
+                                       margin=margin, reduction="none")
+    return fn
+
+
+def triplet_of_gap(margin=1.0, d_ap=1.0):
+    """The triplet loss as an elementwise function of the gap g = d(a, n) − d(a, p): the anchor
+    at the origin, the positive at distance ``d_ap``, the negative at distance d_ap + g."""
+    from . import losses
+
+    def fn(g):
+        n = g.shape[0]
+        anchor = Tensor(np.zeros((n, 2)), dtype=g.dtype)
+        positive = Tensor(np.tile([d_ap, 0.0], (n, 1)), dtype=g.dtype)
+        negative = _along(g + d_ap, (0.0, 1.0))
+        return losses.triplet_margin_loss(anchor, positive, negative, margin=margin, eps=0.0,
+                                          reduction="none")
+    return fn
+
+
+TRIPLET_TOY = {"anchor": (0.0, 0.0), "positive": (1.2, 0.6), "hard negative": (0.8, -0.5),
+               "easy negative": (-2.6, 0.4)}
+"""Four points in the plane: two triplets (anchor, positive, hard negative) and (anchor, positive,
+easy negative); the hard negative is inside the margin, the easy one beyond it."""
+
+CONTRASTIVE_TOY = {  # name: (first point, second point, y)
+    "similar pair": ((-0.75, 0.3), (0.75, 0.3), 1.0),
+    "dissimilar, too close": ((-0.3, -1.0), (0.3, -1.0), 0.0),
+    "dissimilar, far enough": ((-0.9, 1.5), (0.9, 1.5), 0.0),
+}
+"""Three pairs in the plane for the contrastive loss with margin 1."""
+
+
+def triplet_toy_gradients(points=None, margin=1.0):
+    """The engine's gradient of the summed triplet losses of (anchor, positive, n) for each
+    negative n of ``points`` (default :data:`TRIPLET_TOY`), with respect to every point.
+
+    Returns ({name: gradient (2,)}, the loss of each triplet)."""
+    from . import losses
+    from .autograd import grad
+    points = TRIPLET_TOY if points is None else points
+    names = list(points)
+    P = Tensor(np.array([points[name] for name in names], dtype=np.float64), dtype="float64",
+               requires_grad=True)
+    negatives = list(range(2, len(names)))
+    loss = losses.triplet_margin_loss(P[[0] * len(negatives)], P[[1] * len(negatives)],
+                                      P[negatives], margin=margin, reduction="none")
+    (g,) = grad(loss.sum(), P)
+    return dict(zip(names, g.numpy())), loss.numpy()
+
+
+def contrastive_toy_gradients(pairs=None, margin=1.0):
+    """The engine's gradient of each pair's contrastive loss with respect to both its points.
+
+    Returns {name: (gradient of the first point, of the second point, the pair's loss)}."""
+    from . import losses
+    from .autograd import grad
+    pairs = CONTRASTIVE_TOY if pairs is None else pairs
+    names = list(pairs)
+    x1 = Tensor(np.array([pairs[n][0] for n in names]), dtype="float64", requires_grad=True)
+    x2 = Tensor(np.array([pairs[n][1] for n in names]), dtype="float64", requires_grad=True)
+    y = Tensor(np.array([pairs[n][2] for n in names]), dtype="float64")
+    loss = losses.contrastive_loss(x1, x2, y, margin=margin, reduction="none")
+    g1, g2 = grad(loss.sum(), [x1, x2])
+    return {n: (g1.numpy()[k], g2.numpy()[k], loss.numpy()[k]) for k, n in enumerate(names)}
+
+
+def _arrows(ax, position, gradient, colour, length=0.55, offset=(0, -16)):
+    """An arrow along −gradient (the way one descent step moves the point), of a fixed length,
+    labelled with the gradient's size; nothing where the gradient is zero."""
+    size = float(np.linalg.norm(gradient))
+    if size > 1e-12:
+        end = np.asarray(position) - length * np.asarray(gradient) / size
+        ax.annotate("", xy=tuple(end), xytext=tuple(position),
+                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2})
+        ax.annotate(f"{size:.2f}", tuple(end), xytext=offset, textcoords="offset points",
+                    fontsize=8, color=colour, ha="center")
+
+
+def ranking_losses():
+    """Seed 000's ranking losses: the contrastive loss against the distance of a pair, the
+    triplet loss against the gap d(a, n) − d(a, p) for several margins, and the engine's
+    gradients on points of the plane (arrows: −gradient, the way a descent step moves them)."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(2, 2, figsize=(12.5, 9.5))
+    ax = axes[0, 0]
+    d = np.linspace(0.005, 2.2, 440)  # d = 0 is a kink of ‖·‖: its subgradient 0
+    for y, colour, label in ((1, "C0", "similar (y = 1): d²"),
+                             (0, "C3", "dissimilar (y = 0): max(0, m − d)²")):
+        value, slope = derivatives(contrastive_of_distance(y), d, order=1)
+        ax.plot(d, value, color=colour, label=label)
+        ax.plot(d, slope, color=colour, ls=":", label="  its slope ∂/∂d (engine)")
+    ax.axvline(1.0, color="gray", ls="--", lw=1)
+    ax.annotate("margin m = 1:\ndissimilar pairs farther\napart feel nothing", (1.0, 2.2),
+                xytext=(1.15, 2.6), fontsize=8, arrowprops={"arrowstyle": "->"})
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set(xlabel="distance d = ‖x₁ − x₂‖", ylabel="loss / slope", ylim=(-2.2, 4.4),
+           title="contrastive loss of one pair")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+
+    ax = axes[0, 1]
+    gap = np.linspace(-0.95, 3, 396)
+    for k, margin in enumerate((0.5, 1.0, 2.0)):
+        value, slope = derivatives(triplet_of_gap(margin), gap, order=1)
+        ax.plot(gap, value, color=f"C{k}", label=f"margin {margin:g}")
+        ax.plot(gap, slope, color=f"C{k}", ls=":", lw=1)
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set(xlabel="gap d(a, n) − d(a, p)", ylabel="loss (dotted: slope, engine)",
+           ylim=(-1.3, 3.2),
+           title="triplet loss max(0, d(a,p) − d(a,n) + margin):\nzero once the negative is "
+                 "a margin farther than the positive")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+
+    ax = axes[1, 0]
+    gradients, loss = triplet_toy_gradients()
+    colours = {"anchor": "k", "positive": "C0", "hard negative": "C3", "easy negative": "C1"}
+    anchor = np.asarray(TRIPLET_TOY["anchor"])
+    d_ap = np.linalg.norm(np.asarray(TRIPLET_TOY["positive"]) - anchor)
+    ax.add_patch(plt.Circle(anchor, d_ap, fill=False, color="C0", ls=":", lw=1))
+    ax.add_patch(plt.Circle(anchor, d_ap + 1.0, fill=False, color="gray", ls="--", lw=1))
+    ax.annotate("d(a, p) + margin", (0, -(d_ap + 1.0)), xytext=(0.2, -(d_ap + 1.0) - 0.35),
+                fontsize=8, color="gray")
+    for name, point in TRIPLET_TOY.items():
+        ax.plot(*point, "o", color=colours[name], ms=9)
+        ax.annotate(name, point, xytext=(-48, -16) if name == "anchor" else (6, 6),
+                    textcoords="offset points", fontsize=9)
+        _arrows(ax, point, gradients[name], colours[name],
+                offset=(16, -4) if name == "anchor" else (0, -16))
+    ax.set(xlim=(-3.2, 3.0), ylim=(-3.0, 2.6), aspect="equal",
+           title="triplet loss, margin 1: arrows along −∂L/∂point, numbers: its size "
+                 f"(engine)\nhard triplet loss "
+                 f"{loss[0]:.2f}, easy triplet loss {loss[1]:.2f} (no arrow)")
+    ax.grid(alpha=0.3)
+
+    ax = axes[1, 1]
+    for k, (name, result) in enumerate(contrastive_toy_gradients().items()):
+        first, second, y = CONTRASTIVE_TOY[name]
+        colour = "C0" if y else f"C{k + 2}"
+        ax.plot(*zip(first, second), "o-", color=colour, ms=9, lw=1,
+                label=f"{name}: d = {np.linalg.norm(np.subtract(first, second)):.1f}, "
+                      f"loss {result[2]:.2f}")
+        _arrows(ax, first, result[0], colour)
+        _arrows(ax, second, result[1], colour)
+    ax.set(xlim=(-2.2, 2.2), ylim=(-2.6, 2.6), aspect="equal",
+           title="contrastive loss, margin 1: arrows along −∂L/∂point,\nnumbers: its size "
+                 "(engine)")
+    ax.legend(fontsize=8, loc="lower center")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def overlap_gradients(n_pixels=256, counts=None, p=0.5):
+    """The gradients of BCE (mean over pixels), Dice and IoU with respect to the logits of one
+    image of ``n_pixels`` pixels, k of them foreground, where the network predicts σ(x) = ``p``
+    everywhere (an untrained network: p = ½), for each k in ``counts`` (default 1 … n/2).
+
+    Returns (counts, {loss: {"foreground": |∂L/∂x| of one foreground pixel, "background": of
+    one background pixel, "share": the foreground's part of Σ|∂L/∂x|,
+    "push": −Σ∂L/∂x / Σ|∂L/∂x|, the net push on a bias shared by all pixels (positive: towards
+    foreground)}}), NumPy arrays.
+    """
+    from . import losses
+    from .autograd import grad
+    counts = np.unique(np.geomspace(1, n_pixels // 2, 40).astype(int)) if counts is None \
+        else np.asarray(counts)
+    targets = (np.arange(n_pixels)[None, :] < counts[:, None]).astype(np.float64)  # (K, n)
+    y = Tensor(targets, dtype="float64")
+    logit = float(np.log(p / (1 - p)))
+    pointwise = {
+        "BCE": lambda x: losses.binary_cross_entropy_with_logits(x, y, reduction="none")
+        .mean(axis=1),
+        "Dice": lambda x: losses.dice_loss(x.sigmoid(), y, reduction="none"),
+        "IoU": lambda x: losses.iou_loss(x.sigmoid(), y, reduction="none"),
+        "Dice, ε = 0.01": lambda x: losses.dice_loss(x.sigmoid(), y, eps=0.01, reduction="none"),
+    }
+    out = {}
+    for name, fn in pointwise.items():
+        x = Tensor(np.full(targets.shape, logit), dtype="float64", requires_grad=True)
+        (g,) = grad(fn(x).sum(), x)   # the rows are independent images: row k is image k's
+        g = g.numpy()
+        total = np.abs(g).sum(axis=1)
+        out[name] = {"foreground": np.abs(g[:, 0]), "background": np.abs(g[:, -1]),
+                     "share": (np.abs(g) * targets).sum(axis=1) / total,
+                     "push": -g.sum(axis=1) / total}
+    return counts, out
+
+
+def overlap_gradients_figure():
+    """Seed 000's claim that Dice (and IoU) 'handle class imbalance', in gradients: for an
+    untrained network (σ(x) = ½ on every pixel of a 16×16 image) with k foreground pixels,
+    what each foreground and background pixel receives under BCE, Dice and IoU (engine); the
+    smoothing ε = 1 of the losses' default weakens the effect for objects of a few pixels."""
+    plt = _pyplot()
+    counts, grads = overlap_gradients()
+    fraction = counts / 256
+    colours = {"BCE": "C7", "Dice": "C0", "IoU": "C2", "Dice, ε = 0.01": "C9"}
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.5))
+    for name, g in grads.items():
+        style = ":" if "0.01" in name else "-"
+        if "0.01" not in name:
+            axes[0].plot(fraction, g["foreground"], color=colours[name],
+                         label=f"{name}: a foreground pixel")
+            axes[0].plot(fraction, g["background"], color=colours[name], ls="--",
+                         label=f"{name}: a background pixel")
+        axes[1].plot(fraction, g["share"], color=colours[name], ls=style, label=name)
+        axes[2].plot(fraction, g["push"], color=colours[name], ls=style, label=name)
+    axes[1].plot(fraction, fraction, "k--", lw=0.8, label="the foreground's share of pixels")
+    axes[2].axhline(0, color="k", lw=0.8)
+    axes[0].set(yscale="log", ylabel="|∂L/∂logit| (engine)",
+                title="per pixel: BCE treats every pixel alike;\n"
+                      "Dice/IoU favour the rare foreground")
+    axes[1].set(ylabel="foreground part of Σ|∂L/∂logit|", ylim=(0, 1.02),
+                title="the foreground's share of the gradient")
+    axes[2].set(ylabel="−Σ ∂L/∂logit  /  Σ |∂L/∂logit|", ylim=(-1.05, 1.05),
+                title="net push on a shared bias:\n< 0 towards 'all background', > 0 towards "
+                      "foreground")
+    for ax in axes:
+        ax.set(xscale="log", xlabel="foreground fraction k/256 (σ(logit) = ½ everywhere)")
+        ax.legend(fontsize=7.5)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def gan_generator_gradients():
+    """Seed 000's adversarial loss: the generator's two losses against the discriminator's
+    logit l on a generated sample (D = σ(l)): minimax log(1 − σ(l)) and non-saturating
+    −log σ(l), and the size of their slopes (engine) — the minimax one vanishes exactly where
+    the discriminator confidently rejects the fakes."""
+    from . import losses
+    plt = _pyplot()
+    l = np.linspace(-8, 4, 601)
+    curves = {
+        "minimax (saturating): log(1 − D)":
+            lambda t: losses.gan_generator_loss(t, non_saturating=False, reduction="none"),
+        "non-saturating: −log D":
+            lambda t: losses.gan_generator_loss(t, non_saturating=True, reduction="none"),
+    }
+    fig, (value_ax, slope_ax) = plt.subplots(1, 2, figsize=(12, 4.3))
+    for k, (name, fn) in enumerate(curves.items()):
+        value, slope = derivatives(fn, l, order=1)
+        value_ax.plot(l, value, color=f"C{k}", label=name)
+        slope_ax.plot(l, np.abs(slope), color=f"C{k}", label=name)
+    for ax in (value_ax, slope_ax):
+        ax.axvspan(-8, -3, color="C3", alpha=0.08)
+        ax.set_xlabel("discriminator's logit l on a generated sample (D = σ(l))")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    value_ax.annotate("D confidently says 'fake'", (-7.8, 3.5), color="C3", fontsize=9)
+    value_ax.set(ylabel="generator loss", ylim=(-4.5, 8.5),
+                 title="both are minimised by raising l (fooling D)")
+    slope_ax.set(yscale="log", ylabel="|∂loss/∂l| (engine)", ylim=(1e-4, 2),
+                 title="where D wins, the minimax gradient vanishes (≈ σ(l))")
+    fig.tight_layout()
+    return fig
+
+
+KL_SETTINGS = ((1.0, 0.5), (0.5, 0.2), (0.0, 0.1), (-2.5, 1.5))
+"""(μ, σ) of the Gaussians q = N(μ, σ²) whose KL to N(0, 1) the Monte Carlo check estimates."""
+
+
+def kl_closed_form(mu, sigma):
+    """KL(N(μ, σ²) ‖ N(0, 1)) from ``vae_loss`` itself: its reconstruction term is 0 for a
+    reconstruction of 0 against a target of 0, so what remains is the KL term (engine)."""
+    from . import losses
+    mu = np.atleast_1d(np.asarray(mu, dtype=np.float64))
+    logvar = 2 * np.log(np.atleast_1d(np.asarray(sigma, dtype=np.float64)))
+    zero = Tensor(np.zeros((mu.size, 1)), dtype="float64")
+    kl = losses.vae_loss(zero, zero, Tensor(mu.reshape(-1, 1), dtype="float64"),
+                         Tensor(logvar.reshape(-1, 1), dtype="float64"), reduction="none")
+    return kl.numpy()
+
+
+def kl_monte_carlo(mu, sigma, n, seed=0):
+    """Running Monte Carlo estimates of KL(q ‖ p) = E_q[log q(z) − log p(z)], q = N(μ, σ²),
+    p = N(0, 1), from n draws z ~ q: (running mean, its standard error), NumPy arrays."""
+    z = mu + sigma * np.random.default_rng(seed).standard_normal(n)
+    log_ratio = -0.5 * ((z - mu) / sigma) ** 2 - np.log(sigma) + 0.5 * z ** 2
+    count = np.arange(1, n + 1)
+    mean = np.cumsum(log_ratio) / count
+    second = np.cumsum(log_ratio ** 2) / count
+    return mean, np.sqrt(np.maximum(second - mean ** 2, 0) / count)
+
+
+def vae_kl_monte_carlo(n=20000):
+    """The KL term of the VAE loss against its Monte Carlo estimate: running means of
+    log q(z) − log p(z) over draws z ~ q converge to the closed form that vae_loss computes."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    count = np.arange(1, n + 1)
+    for k, (mu, sigma) in enumerate(KL_SETTINGS):
+        mean, se = kl_monte_carlo(mu, sigma, n, seed=k)
+        exact = kl_closed_form(mu, sigma)[0]
+        ax.plot(count, mean, color=f"C{k}", label=f"μ = {mu:g}, σ = {sigma:g}: closed form "
+                                                   f"{exact:.3f}")
+        ax.fill_between(count, mean - 2 * se, mean + 2 * se, color=f"C{k}", alpha=0.15, lw=0)
+        ax.axhline(exact, color=f"C{k}", ls=":", lw=1.2)
+    ax.set(xscale="log", xlim=(10, n), ylim=(0, 4.2), xlabel="Monte Carlo draws z ~ q",
+           ylabel="KL(q ‖ N(0, 1))",
+           title="KL term of vae_loss (dotted) against the running Monte Carlo mean\n"
+                 "of log q(z) − log p(z) (band: ±2 standard errors)")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+RESULTS = Path(__file__).resolve().parent.parent / "results"
+
+
+def load_or_run(experiment, name):
+    """The full run's results/<name>.json when it exists, else the experiment's --quick
+    configuration run into a temporary folder (seconds).  Returns (results, 'full'|'quick')."""
+    import json
+    import tempfile
+    path = RESULTS / f"{name}.json"
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8")), "full"
+    from .experiments import common, load
+    module = load(experiment)
+    out = tempfile.mkdtemp(prefix=f"minigrad-{name}-")
+    return module.run(common.parse_args(module, ["--quick", "--out", out])), "quick"
+
+
+def compare_losses_error_bars(results=None):
+    """The classification comparison (``python -m minigrad compare-losses``) read with its error
+    bars: per task, the test accuracy of each loss (mean ± sd over seeds, and every seed);
+    each seed's paired difference to cross-entropy at the last epoch; and that paired
+    difference epoch by epoch (mean ± sd)."""
+    from .experiments.compare_losses import LOSS_NAMES
+    plt = _pyplot()
+    results = load_or_run("compare-losses", "compare_losses")[0] if results is None else results
+    tasks = list(results["tasks"])
+    summary, histories = results["summary"], results["histories"]
+    n_seeds = len(results["seeds"])
+    fig, axes = plt.subplots(3, len(tasks), figsize=(5.2 * len(tasks), 12), squeeze=False)
+    colours = dict(zip(LOSS_NAMES, ["black", "tab:red", "tab:blue", "tab:orange", "tab:cyan"]))
+    xs = np.arange(len(LOSS_NAMES))
+    rng = np.random.default_rng(0)
+    for column, task in enumerate(tasks):
+        names = ["BCE" if (n == "CE" and task == "cancer-mlp") else n for n in LOSS_NAMES]
+        ax = axes[0, column]
+        for x, name in zip(xs, LOSS_NAMES):
+            acc = 100 * np.asarray(summary[task][name]["test_accuracy"])
+            ax.errorbar(x, acc.mean(), yerr=acc.std(ddof=1) if acc.size > 1 else 0, fmt="o",
+                        color=colours[name], capsize=6, ms=8, lw=2)
+            ax.plot(x + 0.18 + 0.04 * rng.standard_normal(acc.size), acc, ".",
+                    color=colours[name], alpha=0.6)
+        ce = 100 * np.asarray(summary[task]["CE"]["test_accuracy"])
+        ax.axhspan(ce.mean() - ce.std(ddof=1), ce.mean() + ce.std(ddof=1), color="k", alpha=0.07,
+                   label="CE mean ± 1 sd")
+        ax.set(xticks=xs, xticklabels=names, ylabel="test accuracy (%)",
+               title=f"{task}: mean ± sd over {n_seeds} seeds (dots: seeds)")
+        ax.legend(fontsize=8, loc="lower left")
+
+        ax = axes[1, column]
+        for x, name in zip(xs[1:], LOSS_NAMES[1:]):
+            diff = 100 * (np.asarray(summary[task][name]["test_accuracy"]) - ce / 100)
+            ax.plot(np.full(diff.size, x) + 0.05 * rng.standard_normal(diff.size), diff, ".",
+                    color=colours[name], ms=9, alpha=0.7)
+            ax.errorbar(x + 0.25, diff.mean(), yerr=diff.std(ddof=1) if diff.size > 1 else 0,
+                        fmt="s", color=colours[name], capsize=5)
+        ax.axhline(0, color="k", lw=1)
+        ax.set(xticks=xs[1:], xticklabels=names[1:],
+               ylabel="accuracy − CE's, same seed (points)",
+               title=f"{task}: paired differences to {names[0]} at the last epoch")
+
+        ax = axes[2, column]
+        ce_curves = np.array([h["val_accuracy"] for h in histories[task]["CE"]])
+        epochs = np.arange(1, ce_curves.shape[1] + 1)
+        for name, label in zip(LOSS_NAMES[1:], names[1:]):
+            curves = np.array([h["val_accuracy"] for h in histories[task][name]])
+            diff = 100 * (curves - ce_curves)
+            mean = diff.mean(axis=0)
+            sd = diff.std(axis=0, ddof=1) if len(diff) > 1 else np.zeros_like(mean)
+            ax.plot(epochs, mean, color=colours[name], label=label)
+            ax.fill_between(epochs, mean - sd, mean + sd, color=colours[name], alpha=0.1, lw=0)
+        ax.axhline(0, color="k", lw=1)
+        ax.set(xlabel="epoch", ylabel="paired difference to CE (points)",
+               title=f"{task}: the paired difference, epoch by epoch (±1 sd)")
+        ax.legend(fontsize=8)
+    for ax in axes.flat:
+        ax.grid(alpha=0.3)
+    fig.suptitle("Cross-entropy against the paper's M, L, full M and full L: same model, data, "
+                 "optimiser and seeds for every loss", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+PAPER_TABLES = {  # the paper's Tables 2–5 (seed 001): test accuracy of each loss, one run each
+    "Table 2: CIFAR-10, VGG-19":
+        {"CE": 0.5668, "L": 0.5684, "M": 0.5666, "full L": 0.571, "full M": 0.5668},
+    "Table 3: Imagenette, VGG-19":
+        {"CE": 0.74, "L": 0.77, "M": 0.78, "full L": 0.78, "full M": 0.76},
+    "Table 4: CFPB, LSTM":
+        {"CE": 0.822, "L": 0.843, "M": 0.827, "full L": 0.839, "full M": 0.825},
+    "Table 5: IMDB, BERT":
+        {"CE": 0.8551, "L": 0.8557, "M": 0.8539, "full L": 0.8577, "full M": 0.8555},
+}
+"""The paper's Tables 2–5 (its 'BCE' rows of Tables 4 and 5 are filed under CE)."""
+
+
+def paper_claims_vs_ours(compare=None, robust=None):
+    """What the paper reports beside what we measured: (left) each loss's test accuracy minus
+    cross-entropy's in the paper's Tables 2–5 (one run each, no error bars) and in our
+    comparison (mean ± sd of the paired differences over seeds); (right) the paper's Table 1
+    against our robust-regression errors (mean ± sd over seeds)."""
+    from .experiments.compare_losses import LOSS_NAMES
+    from .experiments.robust_regression import PAPER
+    plt = _pyplot()
+    import matplotlib.ticker
+    compare = load_or_run("compare-losses", "compare_losses")[0] if compare is None else compare
+    robust = load_or_run("robust-regression", "robust_regression")[0] if robust is None else robust
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(17, 5),
+                                              gridspec_kw={"width_ratios": [1.6, 1, 1]})
+    others = LOSS_NAMES[1:]
+    colours = dict(zip(others, ["tab:red", "tab:blue", "tab:orange", "tab:cyan"]))
+    rows = [r.replace(", ", "\n").replace(": ", ":\n") for r in PAPER_TABLES] + \
+        [f"ours:\n{t}\n{len(compare['seeds'])} seeds" for t in compare["tasks"]]
+    for k, name in enumerate(others):
+        offset = (k - 1.5) * 0.15
+        paper = [100 * (table[name] - table["CE"]) for table in PAPER_TABLES.values()]
+        left.plot(np.arange(len(PAPER_TABLES)) + offset, paper, "D", color=colours[name],
+                  label=name)
+        for j, task in enumerate(compare["tasks"]):
+            s = compare["summary"][task][name]
+            left.errorbar(len(PAPER_TABLES) + j + offset, 100 * s["diff_vs_ce_mean"],
+                          yerr=100 * s["diff_vs_ce_sd"], fmt="o", color=colours[name], capsize=3)
+    left.axhline(0, color="k", lw=1)
+    left.axvline(len(PAPER_TABLES) - 0.5, color="gray", ls="--", lw=1)
+    left.set(xticks=range(len(rows)), ylabel="test accuracy − cross-entropy's (points)",
+             title="paper (diamonds: one run, no error bars) | ours (mean ± sd of paired "
+                   "differences)")
+    left.set_xticklabels(rows, fontsize=7.5)
+    left.legend(fontsize=8, loc="upper right")
+    names = list(PAPER)
+    for ax, key, column in ((middle, "slope", 0), (right, "intercept", 1)):
+        x = np.arange(len(names))
+        ours = [robust["summary"][n][key]["mean"] for n in names]
+        sds = [robust["summary"][n][key]["sd"] for n in names]
+        ax.set_yscale("log")
+        paper_bars = ax.bar(x - 0.2, [PAPER[n][column] for n in names], width=0.4, color="0.7",
+                            label="paper, Table 1")
+        our_bars = ax.bar(x + 0.2, ours, width=0.4, yerr=sds, capsize=4, color="C0",
+                          label=f"ours, mean ± sd over {len(robust['seeds'])} seeds")
+        ax.bar_label(paper_bars, fmt="%.1f", fontsize=8)
+        ax.bar_label(our_bars, fmt="%.1f", fontsize=8, padding=6)
+        top = max(max(ours), max(PAPER[n][column] for n in names))
+        ax.set_ylim(0.5 * min(min(ours), min(PAPER[n][column] for n in names)), 4 * top)
+        ax.set_yticks([t for t in (5, 10, 20, 50, 100, 200, 500, 1000) if t < 4 * top])
+        ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set(xticks=x, xticklabels=names, ylabel=f"{key} error (%), log scale",
+               title=f"Table 1, {key} error: the order\nSMAE < log-cosh < MSE holds in both")
+        ax.legend(fontsize=8, loc="upper left")
+    for ax in (left, middle, right):
+        ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    return fig
+
+
+FIGURES.extend([
+    FigureEntry("ranking_losses", ranking_losses, "lessons/06_ranking_segmentation.ipynb",
+                "seed 000: contrastive and triplet losses, their margins and gradients"),
+    FigureEntry("overlap_gradients", overlap_gradients_figure,
+                "lessons/06_ranking_segmentation.ipynb",
+                "seed 000: Dice and IoU against BCE under class imbalance (gradients)"),
+    FigureEntry("gan_generator_gradients", gan_generator_gradients,
+                "lessons/07_generative_rl.ipynb",
+                "seed 000: adversarial loss, saturating vs non-saturating generator"),
+    FigureEntry("vae_kl_monte_carlo", vae_kl_monte_carlo, "lessons/07_generative_rl.ipynb",
+                "seed 000: the VAE loss's KL term against Monte Carlo"),
+    FigureEntry("compare_losses_error_bars", compare_losses_error_bars,
+                "lessons/08_paper_comparison.ipynb",
+                "paper (seed 001) Tables 2-5: our comparison with error bars and paired "
+                "differences"),
+    FigureEntry("paper_claims_vs_ours", paper_claims_vs_ours, "lessons/08_paper_comparison.ipynb",
+                "paper (seed 001) Tables 1-5: the paper's numbers beside ours"),
+])
+
+
+def cross_entropy_kl(targets=(1.0, 0.8, 0.5)):
+    """Seed 003: cross-entropy against a target distribution t is its entropy H(t) plus the KL
+    divergence KL(t ‖ q): for a two-class prediction q, both curves (engine values) and their
+    slopes, which coincide — the entropy does not depend on q."""
+    from . import losses
+    plt = _pyplot()
+    q = np.linspace(0.01, 0.99, 393)
+    fig, (value_ax, slope_ax) = plt.subplots(1, 2, figsize=(12, 4.3))
+    for k, t in enumerate(targets):
+        target = np.array([t, 1 - t])
+
+        def two_class(p):               # the prediction (q, 1 − q) as an (n, 2) tensor
+            return p.reshape(-1, 1) * Tensor(np.array([[1.0, -1.0]]), dtype=p.dtype) + \
+                Tensor(np.array([[0.0, 1.0]]), dtype=p.dtype)
+
+        def targets_like(p, target=target):
+            return Tensor(np.broadcast_to(target, (p.shape[0], 2)).copy(), dtype=p.dtype)
+
+        def ce(p):                      # cross_entropy of the logits log q: softmax(log q) = q
+            return losses.cross_entropy(two_class(p).log(), targets_like(p), reduction="none")
+
+        def kl(p):                      # KL(t ‖ q) = Σ t log t − Σ t log q
+            return losses.kl_div(two_class(p).log(), targets_like(p), reduction="none").sum(axis=1)
+
+        ce_value, ce_slope = derivatives(ce, q, order=1)
+        kl_value, kl_slope = derivatives(kl, q, order=1)
+        entropy = float(-(target[target > 0] * np.log(target[target > 0])).sum()) + 0.0
+        value_ax.plot(q, ce_value, color=f"C{k}", label=f"t = ({t:g}, {1 - t:g}): cross-entropy")
+        value_ax.plot(q, kl_value, color=f"C{k}", ls="--",
+                      label=f"   KL(t ‖ q) = CE − H(t), H(t) = {entropy:.3f}")
+        slope_ax.plot(q, ce_slope, color=f"C{k}", label=f"t = ({t:g}, {1 - t:g}): ∂CE/∂q")
+        slope_ax.plot(q, kl_slope, color=f"C{k}", ls="--", lw=2.5, alpha=0.5,
+                      label="   ∂KL/∂q (the same curve)")
+    value_ax.set(xlabel="predicted probability q of class 1", ylabel="nats", ylim=(0, 3.5),
+                 title="cross-entropy = H(t) + KL(t ‖ q): minimised at q = t")
+    slope_ax.set(xlabel="predicted probability q of class 1", ylabel="slope (engine)",
+                 ylim=(-12, 12), title="the same gradient: H(t) does not depend on the model")
+    for ax in (value_ax, slope_ax):
+        ax.legend(fontsize=7.5)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+FIGURES.extend([
+    FigureEntry("cross_entropy_kl", cross_entropy_kl, "lessons/08_paper_comparison.ipynb",
+                "seed 003: cross-entropy and the KL divergence"),
 ])

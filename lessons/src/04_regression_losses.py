@@ -43,11 +43,6 @@ from minigrad.calculus import derivatives, sign_changes
 from minigrad.experiments import common, robust_regression
 
 
-def show(*names):
-    """Draw gallery figures into ../figures (as `python -m minigrad figures` does) and show them."""
-    for path in gallery.save_all("../figures", names=list(names)):
-        display(Image(filename=str(path)))
-
 
 def of_error(loss, **kwargs):
     """A regression loss as a function of the error alone: e ↦ loss(prediction e, target 0)."""
@@ -142,7 +137,7 @@ assert np.all(engine["log-cosh"][2] > 0) and engine["SMAE"][2].min() < 0
 # the engine's derivatives beside it:
 
 # %%
-show("regression_losses")
+gallery.show("regression_losses")
 
 # %% [markdown]
 # ## 3. Huber's δ, and smooth L1
@@ -175,7 +170,7 @@ print("smooth L1(β) = Huber(δ = β)/β for every β tried; identical at β = �
 (huge,) = derivatives(of_error(losses.huber_loss, delta=100.0), errors, order=0)
 assert np.all(np.abs(tiny / 1e-3 - np.abs(errors)) <= 0.5e-3 + 1e-12)
 assert np.allclose(huge, 0.5 * errors ** 2, rtol=1e-12)
-show("huber_delta_sweep")
+gallery.show("huber_delta_sweep")
 
 # %% [markdown]
 # ## 4. SMAE is only quasi-convex: its curvature changes sign near $|e| \approx 2.4$
@@ -296,7 +291,7 @@ middle_gap = {name: 1.5 - derivatives(LOSSES[name], middle, order=0)[0][0]
 print(f"at e = 1.5: |e| − Huber = {middle_gap['Huber δ=1']:.3f}, "
       f"|e| − SMAE = {middle_gap['SMAE']:.3f}")
 assert middle_gap["SMAE"] > middle_gap["Huber δ=1"]
-show("smae_asymptotes")
+gallery.show("smae_asymptotes")
 
 # %% [markdown]
 # A constant offset does not move a minimiser (the slopes are what matter, and all three

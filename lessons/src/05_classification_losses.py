@@ -36,11 +36,6 @@ from minigrad import gallery, losses
 from minigrad.calculus import derivatives, sign_changes
 
 
-def show(*names):
-    """Draw gallery figures into ../figures (as `python -m minigrad figures` does) and show them."""
-    for path in gallery.save_all("../figures", names=list(names)):
-        display(Image(filename=str(path)))
-
 
 def constant(value, like):
     """A float64 tensor of ``value`` with the shape of ``like`` (a target for a grid of outputs)."""
@@ -92,7 +87,7 @@ assert np.all(np.diff(wrong.numpy()) > 0) and wrong.numpy()[-1] == 100.0
 # infinity (and its gradient stays finite). Figure 1 of the paper:
 
 # %%
-show("bce_vs_output")
+gallery.show("bce_vs_output")
 
 # %% [markdown]
 # ## 2. The paper's losses M and L: stricter and more lenient
@@ -182,7 +177,7 @@ assert np.all(slope0["full M"] > slope0["CE"])
 (crossover0,) = sign_changes(grid, slope0["full L"] - slope0["CE"])
 print(f"y = 0: full L stricter than CE for p > {crossover0:.4f}")
 assert abs(crossover0 - (1 - crossover)) < 1e-6
-show("classification_losses")
+gallery.show("classification_losses")
 
 # %% [markdown]
 # **Through the softmax.** The network does not set $p$ directly: it sets a logit $z$, and
@@ -302,7 +297,7 @@ except losses.NotDifferentiableError as err:
     print("0-1 loss backward:", str(err).split(":")[0])
 else:
     raise AssertionError("the 0-1 loss should refuse to backpropagate")
-show("margin_losses", "margin_slopes")
+gallery.show("margin_losses", "margin_slopes")
 
 # %% [markdown]
 # ## 5. Focal loss (seed 000)
@@ -366,7 +361,7 @@ assert np.all(ratios[1:, 0] > 1)                  # p_t = 0.1: a little MORE tha
 # values (the paper-style picture of seed 000):
 
 # %%
-show("focal_loss_gammas")
+gallery.show("focal_loss_gammas")
 
 # %% [markdown]
 # ## 6. Label smoothing (seed 000)

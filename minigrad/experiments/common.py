@@ -195,3 +195,11 @@ def knn_accuracy(train_points, train_labels, test_points, test_labels, k=5):
     votes = train_labels[nearest]
     predicted = np.array([np.bincount(v, minlength=10).argmax() for v in votes])
     return float((predicted == test_labels).mean())
+
+
+def run_quick(module, *extra):
+    """Run ``module``'s --quick configuration into a fresh temporary folder; return its results
+    (how lessons and tests run an experiment without touching results/ or figures/)."""
+    import tempfile
+    out = tempfile.mkdtemp(prefix=f"minigrad-{module.NAME}-")
+    return module.run(parse_args(module, ["--quick", "--out", out, *extra]))
