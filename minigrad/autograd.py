@@ -34,11 +34,20 @@ def _grad_mode(enabled):
 
 
 class no_grad(contextlib.ContextDecorator):
-    """Record no graph inside this block (``with no_grad():``) or function (``@no_grad()``)."""
+    """Record no graph inside this block (``with no_grad():``) or function (``@no_grad()``,
+    or ``@no_grad`` without parentheses)."""
 
     _mode = False  # grad mode inside the block
 
-    def __init__(self):
+    def __new__(cls, function=None):
+        if function is not None:  # used as @no_grad: decorate the function at once
+            if not callable(function):
+                raise TypeError(f"{cls.__name__}: expected a function to decorate, got "
+                                f"{type(function).__name__}")
+            return cls()(function)
+        return super().__new__(cls)
+
+    def __init__(self, function=None):
         # A stack, not one saved value: a decorated function may recurse, and one instance
         # may be entered again before it is left.
         self._previous = []

@@ -423,3 +423,16 @@ def test_backward_with_create_graph_builds_a_differentiable_grad(device):
     assert g.requires_grad
     (gg,) = mg.grad(g.sum(), x)
     np.testing.assert_array_equal(gg.numpy(), 6 * x.numpy())
+
+
+def test_no_grad_decorates_without_parentheses():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+
+    @mg.no_grad
+    def double(t):
+        return t * 2
+
+    assert double.__name__ == "double"
+    y = double(x)
+    assert not y.requires_grad and y._node is None
+    assert (x * 2).requires_grad  # grad mode is back on after the call
