@@ -209,7 +209,7 @@ _LEAVES = "Gradients at the leaves (what .backward() would add to .grad):"
 _STYLE = ("<style>table.minigrad-trace {border-collapse: collapse; margin-bottom: 8px}"
           " .minigrad-trace td, .minigrad-trace th {border: 1px solid #ccc; padding: 2px 6px;"
           " text-align: left; vertical-align: top}"
-          " .minigrad-trace pre {margin: 0} .minigrad-trace caption {text-align: left}</style>")
+          " .minigrad-trace pre {margin: 0} .minigrad-trace caption {text-align: left; white-space: nowrap}</style>")
 
 
 def _text_table(headers, rows):
