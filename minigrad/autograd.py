@@ -108,7 +108,7 @@ class Function:
             raise ValueError(f"{cls.__name__}: invalid input shapes {shapes}: {err}") from None
         if requires_grad and _grad_enabled:
             fn.inputs = inputs
-            fn.needs_grad = tuple(t.requires_grad for t in inputs)
+            fn.needs_grad = tuple([t.requires_grad for t in inputs])
             out = Tensor._wrap(data, True, fn)
             fn._output = weakref.ref(out)  # weak: the output holds the node, not vice versa
             return out
@@ -250,7 +250,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None)
                         continue
                     if ig.data.shape != t.data.shape or ig.data.dtype != t.data.dtype:
                         ig = input_gradient(ig, t)
-                    grads[id(t)] = grads[id(t)] + ig if id(t) in grads else ig
+                    previous = grads.get(id(t))
+                    grads[id(t)] = ig if previous is None else previous + ig
             if not retain_graph:
                 node.release()
     return found
