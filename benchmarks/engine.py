@@ -41,24 +41,23 @@ SMALL_OPS = {
 }
 
 
-def chain_minigrad(op, x0):
+def chain(make_leaf, op, x0):
+    """Forward and backward through CHAIN applications of ``op``, from the leaf ``make_leaf(x0)``
+    (minigrad or torch: both spell the rest the same way)."""
     def run():
-        x = mg.tensor(x0, requires_grad=True)
-        y = x
+        y = make_leaf(x0)
         for _ in range(CHAIN):
             y = op(y)
         y.sum().backward()
     return run
 
 
-def chain_torch(op, x0):
-    def run():
-        x = torch.tensor(x0, requires_grad=True)
-        y = x
-        for _ in range(CHAIN):
-            y = op(y)
-        y.sum().backward()
-    return run
+def minigrad_leaf(x0):
+    return mg.tensor(x0, requires_grad=True)
+
+
+def torch_leaf(x0):
+    return torch.tensor(x0, requires_grad=True)
 
 
 def chain_numpy(forward, backward, x0):
@@ -76,8 +75,8 @@ def small_ops():
     x0 = np.random.default_rng(0).standard_normal((8, 8)).astype(np.float32)
     rows = []
     for name, (mg_op, torch_op, np_fwd, np_bwd) in SMALL_OPS.items():
-        t_mg = best_time(chain_minigrad(mg_op, x0)) / CHAIN * 1e6
-        t_torch = best_time(chain_torch(torch_op, x0)) / CHAIN * 1e6
+        t_mg = best_time(chain(minigrad_leaf, mg_op, x0)) / CHAIN * 1e6
+        t_torch = best_time(chain(torch_leaf, torch_op, x0)) / CHAIN * 1e6
         cells = [name, f"{t_mg:.1f}", f"{t_torch:.1f}", f"{t_mg / t_torch:.2f}"]
         if np_fwd is not None:
             t_np = best_time(chain_numpy(np_fwd, np_bwd, x0)) / CHAIN * 1e6

@@ -143,18 +143,25 @@ def regression_losses():
     return fig
 
 
+def _margin_curves():
+    """The surrogates of the 0-1 loss as functions of the margin m (label +1, score m)."""
+    from . import losses
+    ones = _column(1.0)
+    return {
+        "square (1 − m)²": lambda z: losses.square_loss(z, ones(z), reduction="none"),
+        "hinge max(0, 1 − m)": lambda z: losses.hinge_loss(z, ones(z), reduction="none"),
+        "logistic log₂(1 + e^−m)": lambda z: losses.logistic_loss(z, ones(z), reduction="none"),
+    }
+
+
 def margin_losses():
     """Seed 003: 0-1, square, hinge and logistic losses against the margin y·f(x)."""
     from . import losses
     plt = _pyplot()
     m = np.linspace(-2.5, 2.5, 501)
     ones = _column(1.0)
-    curves = {
-        "0-1": lambda z: losses.zero_one_loss(z, ones(z), reduction="none"),
-        "square (1 − m)²": lambda z: losses.square_loss(z, ones(z), reduction="none"),
-        "hinge max(0, 1 − m)": lambda z: losses.hinge_loss(z, ones(z), reduction="none"),
-        "logistic log₂(1 + e^−m)": lambda z: losses.logistic_loss(z, ones(z), reduction="none"),
-    }
+    curves = {"0-1": lambda z: losses.zero_one_loss(z, ones(z), reduction="none"),
+              **_margin_curves()}
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     for name, fn in curves.items():
         (value,) = derivatives(fn, m, order=0)
@@ -540,13 +547,9 @@ def margin_slopes():
     plt = _pyplot()
     m = np.linspace(-2.5, 3.5, 601)
     ones = _column(1.0)
-    curves = {
-        "square (1 − m)²": lambda z: losses.square_loss(z, ones(z), reduction="none"),
-        "hinge max(0, 1 − m)": lambda z: losses.hinge_loss(z, ones(z), reduction="none"),
-        "logistic log₂(1 + e^−m)": lambda z: losses.logistic_loss(z, ones(z), reduction="none"),
-        "cross-entropy ln(1 + e^−m)": lambda z: losses.binary_cross_entropy_with_logits(
-            z, ones(z), reduction="none"),
-    }
+    curves = {**_margin_curves(),
+              "cross-entropy ln(1 + e^−m)": lambda z: losses.binary_cross_entropy_with_logits(
+                  z, ones(z), reduction="none")}
     fig, (value_ax, slope_ax) = plt.subplots(1, 2, figsize=(12, 4.3))
     (zero_one,) = derivatives(lambda z: losses.zero_one_loss(z, ones(z), reduction="none"), m,
                               order=0)
