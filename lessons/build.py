@@ -19,7 +19,7 @@ kernel python3, nothing executed); ``python lessons/build.py --check`` writes no
 with status 1, naming them, if some notebook differs from its source; names given on the
 command line (``01_tour`` or a path) restrict either to those lessons.
 
-The notebooks are committed so that they open directly in Jupyter; tests/test_notebooks.py
+The notebooks are committed so that they open directly in Jupyter; tests/course/test_notebooks.py
 rebuilds each in memory, compares it with the committed file, and runs it.
 """
 import argparse

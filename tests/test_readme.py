@@ -3,9 +3,10 @@ import contextlib
 import io
 from pathlib import Path
 
+from . import ROOT
 from minigrad._readme import example_code, expected_output
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = ROOT / "README.md"
 
 
 def test_readme_example_prints_what_it_promises():

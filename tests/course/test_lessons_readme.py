@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .. import ROOT
 README = ROOT / "lessons" / "README.md"
 HEADER = ["seed", "concept", "lesson", "figure", "test"]
 SEEDS = ("000", "001", "002", "003")
@@ -35,7 +35,7 @@ REQUIRED = {
 CODE = re.compile(r"`([^`]*)`")
 LESSON = re.compile(r"lessons/(\d\d_[A-Za-z0-9_]+)\.ipynb")
 FIGURE = re.compile(r"figures/([A-Za-z0-9_]+)\.png")
-TEST = re.compile(r"tests/(test_[A-Za-z0-9_]+\.py)::(test_[A-Za-z0-9_]+)")
+TEST = re.compile(r"tests/((?:[a-z_]+/)*test_[A-Za-z0-9_]+\.py)::(test_[A-Za-z0-9_]+)")
 
 
 def split_row(line):

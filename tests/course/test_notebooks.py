@@ -18,7 +18,7 @@ pytest.importorskip("ipykernel")
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel  # noqa: E402
 from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+from .. import ROOT
 LESSONS = ROOT / "lessons"
 TIME_LIMIT = 60  # seconds per notebook, kernel start included
 

@@ -13,9 +13,9 @@ import minigrad as mg
 from minigrad import backend
 from minigrad.check import gradcheck, gradgradcheck
 
-from . import fake_cupy
+from .. import fake_cupy
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+from .. import ROOT
 
 
 # --- the stand-in against the real cupy module ---------------------------------------------------

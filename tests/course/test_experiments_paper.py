@@ -16,7 +16,7 @@ from minigrad import __main__ as cli
 from minigrad import experiments
 from minigrad.experiments import common, compare_losses, robust_regression
 
-ROOT = Path(__file__).resolve().parent.parent
+from .. import ROOT
 
 
 def quick_args(module, tmp_path, *extra):

@@ -11,7 +11,7 @@ import pytest
 from minigrad.exercises import DIAGNOSES, EXERCISES, check, check_all, grader
 from minigrad.exercises.solutions import SOLUTIONS
 
-ROOT = Path(__file__).resolve().parent.parent
+from .. import ROOT
 LESSON = ROOT / "lessons" / "exercises"
 
 

@@ -21,6 +21,7 @@ from minigrad.check import gradcheck, gradgradcheck
 from minigrad.losses.registry import REGISTRY, markdown_table
 from minigrad.nn.loss import CLASS_NAMES
 
+from ... import ROOT
 from . import loss_references as references
 
 TOLERANCE = {"float64": 1e-10, "float32": 1e-5}
@@ -172,7 +173,7 @@ def test_readme_table_is_generated_from_the_registry():
     table = markdown_table()
     for name in REGISTRY:
         assert f"`{name}`" in table
-    readme = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- losses-table -->\n(.*?)<!-- /losses-table -->", readme, re.S)
     assert block and block.group(1) == table, \
         "README's loss table is stale: paste minigrad.losses.registry.markdown_table() between its markers"

@@ -503,7 +503,7 @@ def test_every_primitive_has_a_case():
     for name in primitives:
         row = PRIMITIVE_CASE_NAMES.get(name, re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower())
         if "::" not in row:
-            assert row in CASE_IDS, f"primitive {name} has no case {row!r} in tests/test_ops.py"
+            assert row in CASE_IDS, f"primitive {name} has no case {row!r} in tests/library/test_ops.py"
 
 
 def test_every_composite_has_a_case():
