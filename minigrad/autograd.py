@@ -1,15 +1,22 @@
 """Reverse-mode automatic differentiation on a dynamic graph.
 
 A tensor produced by a primitive remembers the primitive (its *node*, a :class:`Function`);
-the node remembers its input tensors.  ``backward`` walks that graph once, in reverse
-topological order, calling each node's vector-Jacobian product (VJP).
+the node remembers its input tensors.  :func:`backward_walk` walks that graph once, in reverse
+topological order, calling each node's vector-Jacobian product (VJP).  ``Tensor.backward``,
+:func:`grad` and the step-through trace (``minigrad.trace``) all run that one walk.
 
 Every VJP is written with Tensor operations.  With ``create_graph=False`` they run with graph
 recording off, so first-order training pays nothing for it; with ``create_graph=True`` the VJPs
 are recorded like any other computation, and differentiating them again gives exact second and
 higher derivatives.
+
+This module comes before the Tensor class and does not import it: it works on any tensor that
+offers ``data``, ``device``, ``requires_grad``, ``grad``, ``_node`` and the two constructors
+``_wrap`` (an output of the graph) and ``_constant`` (a value outside it).  A primitive's
+output is a tensor of its first input's type.
 """
 import contextlib
+import inspect
 import weakref
 
 import numpy as np
@@ -69,13 +76,32 @@ class enable_grad(no_grad):
     _mode = True
 
 
+def constant(array, like):
+    """A tensor outside the graph around ``array``, of ``like``'s type and on its device: a
+    mask or sign that a derivative treats as fixed."""
+    return like._constant(array, like.device)
+
+
 class Function:
     """A primitive operation: ``forward`` on raw arrays, ``backward`` (the VJP) on Tensors.
 
-    Subclasses implement::
+    A subclass implements::
 
-        forward(self, *arrays, **params) -> array   # may store what backward needs on self
-        backward(self, grad) -> tuple               # one Tensor (or None) per input
+        forward(self, a, b, ..., *, param=...) -> array   # may keep what backward needs on self
+        backward(self, g) -> tuple                        # one Tensor (or None) per input
+
+    and declares, on the class, what the tools that read the graph (the step-through trace,
+    the graph drawing, the tests) need to know about it:
+
+    ``rule``         its derivative, as text: ``"d/da = b, d/db = a"``
+    ``elementwise``  True when output element i depends only on input element i (after
+                     broadcasting): its Jacobian is diagonal, so ∂out/∂in has one number
+                     per element
+    ``op_name``      the name shown for it (default: the class name in lower case)
+
+    Its argument names are those of ``forward``'s positional parameters (``a, b``;
+    ``cond, a, b``); its parameters are ``forward``'s keyword-only ones, and
+    :meth:`params` says which of them to show.
 
     ``backward`` may read ``self.inputs`` (the input Tensors), ``self.output()`` (the output
     Tensor), ``self.needs_grad`` (which inputs need a gradient) and ``self.xp``.  It returns
@@ -83,8 +109,16 @@ class Function:
     shape (:func:`sum_to`), so a primitive's backward is only its calculus.
     """
 
+    rule = None
+    elementwise = False
+    op_name = None
     inputs = ()
     released = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "op_name" not in cls.__dict__:
+            cls.op_name = cls.__name__.lower()
 
     @classmethod
     def apply(cls, *inputs, **params):
@@ -106,13 +140,15 @@ class Function:
         except ValueError as err:
             shapes = ", ".join(str(t.shape) for t in inputs)
             raise ValueError(f"{cls.__name__}: invalid input shapes {shapes}: {err}") from None
+        wrap = inputs[0]._wrap
         if requires_grad and _grad_enabled:
             fn.inputs = inputs
             fn.needs_grad = tuple([t.requires_grad for t in inputs])
-            out = Tensor._wrap(data, True, fn)
+            fn.given = params
+            out = wrap(data, True, fn)
             fn._output = weakref.ref(out)  # weak: the output holds the node, not vice versa
             return out
-        return Tensor._wrap(data)
+        return wrap(data)
 
     def output(self):
         return self._output()
@@ -125,6 +161,30 @@ class Function:
     @property
     def name(self):
         return type(self).__name__
+
+    @classmethod
+    def argument_names(cls):
+        """The names of the inputs, from ``forward``'s positional parameters; a variadic
+        ``forward(*arrays)`` names them a, b, c, ..."""
+        names = []
+        for p in inspect.signature(cls.forward).parameters.values():
+            if p.kind == p.VAR_POSITIONAL:
+                return None
+            if p.kind == p.POSITIONAL_OR_KEYWORD and p.name != "self":
+                names.append(p.name)
+        return tuple(names)
+
+    def input_names(self):
+        """One name per input of this node: its argument names, or a, b, c, ..."""
+        names = self.argument_names()
+        if names is None or len(names) < len(self.inputs):
+            names = tuple("abcdefghijklmnopqrstuvwxyz")
+        return names[:len(self.inputs)]
+
+    def params(self):
+        """The parameters of this node worth showing next to its inputs, as a dict: by
+        default every keyword parameter it was given that is not None."""
+        return {k: v for k, v in self.given.items() if v is not None}
 
 
 def sum_to(grad, shape):
@@ -189,6 +249,17 @@ def _graph_inputs(tensor):
     return (t for t in node.inputs if t.requires_grad)
 
 
+def prune(order, targets):
+    """The ids of the tensors of ``order`` that lie on a path to one of ``targets``: the only
+    nodes whose backward :func:`grad` needs to run."""
+    leads_to_target, keep = {id(t) for t in targets}, set()
+    for t in order:  # inputs come before the tensors computed from them
+        if t._node is not None and any(id(i) in leads_to_target for i in t._node.inputs):
+            keep.add(id(t))
+            leads_to_target.add(id(t))
+    return keep
+
+
 def seed_gradients(outputs, grad_outputs):
     """The gradients backward starts from: ones for a scalar output, else the given ones."""
     seeds = []
@@ -202,9 +273,9 @@ def seed_gradients(outputs, grad_outputs):
                 raise RuntimeError(
                     f"backward of a non-scalar output (shape {out.shape}) needs `gradient`: "
                     "the vector to multiply the Jacobian by, of the output's shape")
-            g = Tensor._wrap(out.xp.ones(out.shape, dtype=out.dtype))
-        elif not isinstance(g, Tensor):
-            g = Tensor(g, dtype=out.dtype, device=out.device)
+            g = out._wrap(out.xp.ones(out.shape, dtype=out.dtype))
+        elif not isinstance(g, type(out)):
+            g = type(out)(g, dtype=out.dtype, device=out.device)
         if g.shape != out.shape:
             raise ValueError(
                 f"gradient: shape {g.shape} does not match the output's shape {out.shape}")
@@ -212,49 +283,67 @@ def seed_gradients(outputs, grad_outputs):
     return seeds
 
 
-def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None):
-    """The engine behind ``Tensor.backward`` and :func:`grad`.
+def backward_walk(outputs, seeds, retain_graph=False, create_graph=False, targets=None,
+                  observer=None):
+    """The backward pass: every node's VJP once, in reverse topological order.
 
-    With ``inputs=None`` gradients accumulate into the ``.grad`` of every leaf that requires
-    grad; otherwise the gradients of ``inputs`` are returned (None where unused) and no
-    ``.grad`` is touched.
+    Starts from gradients ``seeds`` of ``outputs`` and returns ``{id(t): (t, gradient)}`` for
+    the leaves reached, or, when ``targets`` is given, for those tensors only (the walk is then
+    pruned to the nodes that lead to them).  Nodes are freed as they are passed unless
+    ``retain_graph``.  ``observer(tensor, upstream, sent)`` is called at every tensor visited,
+    before its node is freed, with the gradient that arrived at it and ``sent``: one
+    ``(k, vjp, gradient)`` triple per input ``node.inputs[k]`` it passed a gradient to
+    (``vjp`` as the node's backward returned it, ``gradient`` summed to the input's shape);
+    the step-through trace is such an observer.
     """
-    grad_outputs = seed_gradients(outputs, grad_outputs)
     order = topological_order(outputs)
     grads = {}
-    for out, g in zip(outputs, grad_outputs):
+    for out, g in zip(outputs, seeds):
         grads[id(out)] = grads[id(out)] + g if id(out) in grads else g
-    wanted = None if inputs is None else {id(t) for t in inputs}
-    if wanted is not None:
-        # Prune the walk to the nodes that lie on a path from an output to a wanted input.
-        leads_to_wanted, propagate = set(wanted), set()
-        for t in order:  # inputs come before the tensors computed from them
-            if t._node is not None and any(id(i) in leads_to_wanted for i in t._node.inputs):
-                propagate.add(id(t))
-                leads_to_wanted.add(id(t))
+    wanted = None if targets is None else {id(t) for t in targets}
+    through = None if targets is None else prune(order, targets)
     found = {}
     with _grad_mode(create_graph):
         for tensor in reversed(order):
             g = grads.pop(id(tensor), None)
-            if wanted is not None and id(tensor) in wanted:
-                found[id(tensor)] = g
             node = tensor._node
-            if node is None:
-                if wanted is None and g is not None:
-                    tensor.grad = g if tensor.grad is None else tensor.grad + g
-                continue
-            if g is not None and (wanted is None or id(tensor) in propagate):
-                input_grads = node.backward(g)
-                for t, ig in zip(node.inputs, input_grads):
-                    if ig is None or not t.requires_grad:
+            if g is not None and (id(tensor) in wanted if wanted is not None else node is None):
+                found[id(tensor)] = (tensor, g)
+            sent = [] if observer is not None else None
+            if node is not None and g is not None and (through is None or id(tensor) in through):
+                inputs = node.inputs
+                for k, vjp in enumerate(node.backward(g)):
+                    t = inputs[k]
+                    if vjp is None or not t.requires_grad:
                         continue
-                    if ig.data.shape != t.data.shape or ig.data.dtype != t.data.dtype:
-                        ig = input_gradient(ig, t)
+                    summed = vjp  # the common case, checked inline: it needs no call
+                    if vjp.data.shape != t.data.shape or vjp.data.dtype != t.data.dtype:
+                        summed = input_gradient(vjp, t)
                     previous = grads.get(id(t))
-                    grads[id(t)] = ig if previous is None else previous + ig
-            if not retain_graph:
+                    grads[id(t)] = summed if previous is None else previous + summed
+                    if sent is not None:
+                        sent.append((k, vjp, summed))
+            if observer is not None:
+                observer(tensor, g, sent)
+            if node is not None and not retain_graph:
                 node.release()
     return found
+
+
+def accumulate_grad(found):
+    """Add each gradient of ``found`` (as :func:`backward_walk` returns it) into its leaf's
+    ``.grad``."""
+    for tensor, g in found.values():
+        tensor.grad = g if tensor.grad is None else tensor.grad + g
+
+
+def backward(outputs, grad_outputs=None, retain_graph=False, create_graph=False):
+    """Accumulate the gradients of ``outputs`` into the ``.grad`` of every leaf that requires
+    grad (the engine behind ``Tensor.backward``)."""
+    outputs = _as_tuple(outputs)
+    grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    seeds = seed_gradients(outputs, grad_outputs)
+    accumulate_grad(backward_walk(outputs, seeds, retain_graph or create_graph, create_graph))
 
 
 def _as_tuple(x):
@@ -265,23 +354,24 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=False):
     """Gradients of ``outputs`` with respect to ``inputs``, returned as a tuple (as torch.autograd.grad).
 
-    ``create_graph=True`` records the backward pass itself, so the result can be differentiated
-    again (Hessian-vector products, second derivatives of a loss).  ``retain_graph`` defaults
-    to ``create_graph``.
+    No ``.grad`` is touched.  ``create_graph=True`` records the backward pass itself, so the
+    result can be differentiated again (Hessian-vector products, second derivatives of a
+    loss).  ``retain_graph`` defaults to ``create_graph``.
     """
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
     grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
     if len(grad_outputs) != len(outputs):
         raise ValueError(f"grad_outputs: {len(grad_outputs)} given for {len(outputs)} outputs")
     for i, t in enumerate(inputs):
-        if not isinstance(t, Tensor) or not t.requires_grad:
+        if getattr(t, "requires_grad", False) is not True:
             raise ValueError(f"inputs[{i}] is not a tensor that requires grad")
     if retain_graph is None:
         retain_graph = create_graph
-    found = run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs)
+    seeds = seed_gradients(outputs, grad_outputs)
+    found = backward_walk(outputs, seeds, retain_graph, create_graph, targets=inputs)
     result = []
     for i, t in enumerate(inputs):
-        g = found.get(id(t))
+        g = found.get(id(t), (t, None))[1]
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
@@ -291,6 +381,3 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             g = g.detach()
         result.append(g)
     return tuple(result)
-
-
-from .tensor import Tensor  # noqa: E402  (Tensor and autograd refer to each other)

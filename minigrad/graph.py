@@ -24,52 +24,24 @@ from .autograd import topological_order
 
 
 def op_name(node):
-    """The lower-case name of a primitive: ``Mul`` → 'mul', ``PowScalar`` → 'pow'."""
-    name = node.name.lower()
-    return "pow" if name == "powscalar" else name
+    """The name a primitive declares for itself: ``Mul`` → 'mul', ``PowScalar`` → 'pow'."""
+    return node.op_name
 
 
 def _number(value):
     return f"{value:g}" if isinstance(value, (int, float)) else repr(value)
 
 
-def _params(node):
-    """The non-tensor arguments of a primitive worth showing next to its inputs."""
-    name = node.name
-    if name == "PowScalar":
-        return [_number(node.exponent)]
-    if name in ("Sum", "Max") and len(node.axes) < len(node.in_shape):
-        axes = node.axes[0] if len(node.axes) == 1 else node.axes
-        return [f"axis={axes}"]
-    if name in ("Reshape", "BroadcastTo"):
-        return [f"shape={node.output().shape}"]
-    if name == "Permute":
-        return [f"axes={node.axes}"]
-    if name == "Clip":
-        return [f"min={node.lo}", f"max={node.hi}"]
-    if name == "Concatenate":
-        return [f"axis={node.axis}"]
-    if name == "GetItem":
-        return [_index_text(node.index)]
-    if name == "Cast":
-        return [f"dtype={node.output().dtype}"]
-    if name == "ToDevice":
-        return [repr(node.output().device)]
-    return []
+def _value_text(value):
+    """A parameter's value as it reads: 2, 0.5, (0, 1), float32, cuda, [0, 1:3]."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _number(value)
+    return str(value)
 
 
-def _index_text(index):
-    """An index as it was written: (0, slice(1, 3)) → '[0, 1:3]'; arrays show as '[…]'."""
-    def part(p):
-        if hasattr(p, "shape"):
-            return "[…]"
-        if isinstance(p, slice):
-            text = ("" if p.start is None else str(p.start)) + ":" + \
-                ("" if p.stop is None else str(p.stop))
-            return text + ("" if p.step is None else f":{p.step}")
-        return "..." if p is Ellipsis else str(p)
-    parts = index if isinstance(index, tuple) else (index,)
-    return "[" + ", ".join(part(p) for p in parts) + "]"
+def params_text(node):
+    """The parameters a primitive declares worth showing (its ``params()``), as ``name=value``."""
+    return [f"{name}={_value_text(value)}" for name, value in node.params().items()]
 
 
 class Graph:
@@ -133,7 +105,7 @@ class Graph:
         node = tensor._node
         if node is None:
             return self.label(tensor)
-        args = [self.label(t) for t in node.inputs] + _params(node)
+        args = [self.label(t) for t in node.inputs] + params_text(node)
         return f"{self.label(tensor)} = {op_name(node)}({', '.join(args)})"
 
 

@@ -1,7 +1,15 @@
-"""The Tensor: an array on a device, with an optional link into the autograd graph."""
+"""The Tensor: an array on a device, with an optional link into the autograd graph.
+
+Every operator and method of a Tensor calls its primitive (``minigrad.ops``) directly, or is
+composed here from other methods; ``minigrad.functional`` offers the same operations as
+functions.  So "where is ``+``?" has one answer: ``Tensor.__add__`` → ``ops.Add``.
+"""
+import math
+
 import numpy as np
 
-from . import backend
+from . import autograd, backend, ops
+from .ops import normalize_axes
 
 FLOAT_DTYPES = ("float16", "float32", "float64")
 DTYPES = FLOAT_DTYPES + ("int8", "int16", "int32", "int64", "uint8", "bool")
@@ -188,7 +196,7 @@ class Tensor:
     def to(self, device):
         """This tensor on ``device`` (differentiable: the gradient travels back)."""
         device = backend.check_device(device)
-        return self if device == self.device else _ops.ToDevice.apply(self, device=device)
+        return self if device == self.device else ops.ToDevice.apply(self, device=device)
 
     def cpu(self):
         return self.to("cpu")
@@ -199,7 +207,7 @@ class Tensor:
         if dtype == self.dtype:
             return self
         source = self if is_floating(dtype) else self.detach()
-        return _ops.Cast.apply(source, dtype=dtype)
+        return ops.Cast.apply(source, dtype=dtype)
 
     def float(self):
         return self.astype(float32)
@@ -228,7 +236,7 @@ class Tensor:
         vector-Jacobian product with it.  The graph's saved values are freed unless
         ``retain_graph``; ``create_graph`` records the backward pass for higher derivatives.
         """
-        _autograd.run_backward((self,), (gradient,), retain_graph or create_graph, create_graph)
+        autograd.backward(self, gradient, retain_graph, create_graph)
 
     # --- operators ---------------------------------------------------------------------------
     def _operand(self, other):
@@ -254,45 +262,45 @@ class Tensor:
         raise TypeError(f"operand: unsupported type {type(other).__name__}")
 
     def __add__(self, other):
-        return _ops.Add.apply(self, self._operand(other))
+        return ops.Add.apply(self, self._operand(other))
 
     def __radd__(self, other):
-        return _ops.Add.apply(self._operand(other), self)
+        return ops.Add.apply(self._operand(other), self)
 
     def __sub__(self, other):
-        return _ops.Sub.apply(self, self._operand(other))
+        return ops.Sub.apply(self, self._operand(other))
 
     def __rsub__(self, other):
-        return _ops.Sub.apply(self._operand(other), self)
+        return ops.Sub.apply(self._operand(other), self)
 
     def __mul__(self, other):
-        return _ops.Mul.apply(self, self._operand(other))
+        return ops.Mul.apply(self, self._operand(other))
 
     def __rmul__(self, other):
-        return _ops.Mul.apply(self._operand(other), self)
+        return ops.Mul.apply(self._operand(other), self)
 
     def __truediv__(self, other):
-        return _ops.Div.apply(self, self._operand(other))
+        return ops.Div.apply(self, self._operand(other))
 
     def __rtruediv__(self, other):
-        return _ops.Div.apply(self._operand(other), self)
+        return ops.Div.apply(self._operand(other), self)
 
     def __pow__(self, exponent):
         if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
-            return _ops.PowScalar.apply(self, exponent=exponent)
-        return _ops.Pow.apply(self, self._operand(exponent))
+            return ops.PowScalar.apply(self, exponent=exponent)
+        return ops.Pow.apply(self, self._operand(exponent))
 
     def __rpow__(self, base):
-        return _ops.Pow.apply(self._operand(base), self)
+        return ops.Pow.apply(self._operand(base), self)
 
     def __matmul__(self, other):
-        return _ops.MatMul.apply(self, self._operand(other))
+        return ops.MatMul.apply(self, self._operand(other))
 
     def __rmatmul__(self, other):
-        return _ops.MatMul.apply(self._operand(other), self)
+        return ops.MatMul.apply(self._operand(other), self)
 
     def __neg__(self):
-        return _ops.Neg.apply(self)
+        return ops.Neg.apply(self)
 
     def _compare(self, other, compare):
         return Tensor._wrap(compare(self.data, self._operand(other).data))
@@ -327,23 +335,51 @@ class Tensor:
         return self._compare(other, lambda a, b: a | b)
 
     def __getitem__(self, index):
-        return _F.getitem(self, index)
+        """self[index] with NumPy's rules; repeated integer indices accumulate their gradients."""
+        if isinstance(index, tuple):
+            index = tuple(self._index_part(p) for p in index)
+        else:
+            index = self._index_part(index)
+        try:
+            return ops.GetItem.apply(self, index=index)
+        except IndexError as err:
+            raise IndexError(f"index: {err} (tensor shape {self.shape})") from None
 
-    # --- methods: each forwards to the function of the same name -----------------------------
+    def _index_part(self, part):
+        """One part of an index, as an array on this tensor's device when it is a tensor or a
+        list."""
+        if isinstance(part, Tensor):
+            if part.device != self.device:
+                raise RuntimeError(f"index: the index is on {part.device}, the tensor on {self.device}")
+            if part.dtype.kind not in "iub":
+                raise TypeError(f"index: an index tensor must hold integers or bools, not {part.dtype}")
+            return part.data
+        if isinstance(part, list) or (self.device != "cpu" and hasattr(part, "__array__")):
+            return self.xp.asarray(part)
+        return part
+
+    # --- reductions ----------------------------------------------------------------------------
     def sum(self, axis=None, keepdims=False):
-        return _F.sum(self, axis, keepdims)
+        return ops.Sum.apply(self, axes=normalize_axes(axis, self.ndim), keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False):
-        return _F.mean(self, axis, keepdims)
+        axes = normalize_axes(axis, self.ndim)
+        return self.sum(axes, keepdims) / float(math.prod(self.shape[a] for a in axes))
 
     def var(self, axis=None, keepdims=False, correction=1):
-        return _F.var(self, axis, keepdims, correction)
+        """Variance over ``axis`` with ``correction`` subtracted from the count (1: unbiased)."""
+        axes = normalize_axes(axis, self.ndim)
+        count = math.prod(self.shape[a] for a in axes)
+        deviation = self - self.mean(axes, keepdims=True)
+        return (deviation * deviation).sum(axes, keepdims) / float(count - correction)
 
     def max(self, axis=None, keepdims=False):
-        return _F.max(self, axis, keepdims)
+        """Maximum over ``axis``; tied maxima share the gradient equally (see ops.Max)."""
+        return ops.Max.apply(self, axes=normalize_axes(axis, self.ndim), keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False):
-        return _F.min(self, axis, keepdims)
+        """Minimum over ``axis``, as -max(-x): tied minima share the gradient equally."""
+        return -(-self).max(axis, keepdims)
 
     def argmax(self, axis=None, keepdims=False):
         return Tensor._wrap(self.xp.argmax(self.data, axis=axis, keepdims=keepdims))
@@ -351,45 +387,101 @@ class Tensor:
     def argmin(self, axis=None, keepdims=False):
         return Tensor._wrap(self.xp.argmin(self.data, axis=axis, keepdims=keepdims))
 
+    def _max_shift(self, axes):
+        """The maximum over ``axes`` (kept), 0 where it is not finite: a constant by which
+        exp's argument is shifted so that nothing overflows."""
+        xp = self.xp
+        shift = xp.max(self.data, axis=axes, keepdims=True) if self.size else xp.zeros((), self.dtype)
+        return Tensor._wrap(xp.where(xp.isfinite(shift), shift, 0).astype(self.dtype))
+
     def logsumexp(self, axis=None, keepdims=False):
-        return _F.logsumexp(self, axis, keepdims)
+        """log Σ exp(x) over ``axis``, shifted by the maximum so that nothing overflows.
+
+        The shift m is a constant (detached): log Σ e^x = m + log Σ e^(x-m) for any m, so it
+        changes no derivative.
+        """
+        axes = normalize_axes(axis, self.ndim)
+        shift = self._max_shift(axes)
+        out = (self - shift).exp().sum(axes, keepdims=True).log() + shift
+        return out if keepdims else out.reshape(tuple(n for i, n in enumerate(out.shape) if i not in axes))
 
     def softmax(self, axis=-1):
-        return _F.softmax(self, axis)
+        """exp(x) / Σ exp(x) along ``axis``, shifted by the (constant) maximum."""
+        axes = normalize_axes(axis, self.ndim)
+        e = (self - self._max_shift(axes)).exp()
+        return e / e.sum(axes, keepdims=True)
 
     def log_softmax(self, axis=-1):
-        return _F.log_softmax(self, axis)
+        """x − log Σ exp x along ``axis`` (a primitive: see ops.LogSoftmax)."""
+        return ops.LogSoftmax.apply(self, axes=normalize_axes(axis, self.ndim))
 
     def norm(self, ord=2, axis=None, keepdims=False):
-        return _F.norm(self, ord, axis, keepdims)
+        """The vector p-norm over ``axis`` (ord = 1, 2, any p > 0, or math.inf).
 
+        At a zero vector the gradient is 0 (the subgradient PyTorch uses), not NaN: the root
+        (Σ|x|^p)^(1/p) has an infinite slope at 0, so no gradient is routed through it there.
+        """
+        if ord == 1:
+            return self.abs().sum(axis, keepdims)
+        if ord == math.inf:
+            return self.abs().max(axis, keepdims)
+        if isinstance(ord, (int, float)) and ord > 0:
+            total = (self * self if ord == 2 else self.abs() ** ord).sum(axis, keepdims)
+            zero = Tensor._wrap(total.data == 0)
+            safe = ops.Where.apply(zero, total._operand(1.0), total)
+            root = safe.sqrt() if ord == 2 else safe ** (1.0 / ord)
+            return ops.Where.apply(zero, total._operand(0.0), root)
+        raise ValueError(f"norm: ord must be a positive number or math.inf, not {ord!r}")
+
+    # --- shape ---------------------------------------------------------------------------------
     def reshape(self, *shape):
-        return _F.reshape(self, *shape)
+        shape = _shape_arg(shape)
+        return self if shape == self.shape else ops.Reshape.apply(self, shape=shape)
 
     def flatten(self, start_axis=0):
         return self.reshape(self.shape[:start_axis] + (-1,))
 
     def permute(self, *axes):
-        return _F.permute(self, *axes)
+        axes = _shape_arg(axes)
+        n = self.ndim
+        in_range = all(isinstance(a, int) and -n <= a < n for a in axes)
+        if len(axes) != n or not in_range or sorted(a % n for a in axes) != list(range(n)):
+            raise ValueError(f"permute: axes {axes} are not a permutation of {n} axes")
+        return ops.Permute.apply(self, axes=tuple(a % n for a in axes))
 
     def transpose(self, axis0=-2, axis1=-1):
         """Swap two axes (the last two by default), as torch.transpose."""
-        return _F.transpose(self, axis0, axis1)
+        if self.ndim == 0:  # as torch: 0 and -1 name the one "axis" of a 0-d tensor
+            normalize_axes((axis0, axis1), 0)
+            return self
+        order = list(range(self.ndim))
+        (axis0,), (axis1,) = normalize_axes(axis0, self.ndim), normalize_axes(axis1, self.ndim)
+        order[axis0], order[axis1] = order[axis1], order[axis0]
+        return self.permute(*order)
 
     @property
     def T(self):
         """All axes reversed (NumPy's .T)."""
-        return _ops.Permute.apply(self, axes=tuple(range(self.ndim - 1, -1, -1)))
+        return ops.Permute.apply(self, axes=tuple(range(self.ndim - 1, -1, -1)))
 
     def unsqueeze(self, axis):
-        return _F.unsqueeze(self, axis)
+        if not -self.ndim - 1 <= axis <= self.ndim:
+            raise ValueError(f"unsqueeze: axis {axis} is out of range for {self.ndim} dimensions")
+        axis %= self.ndim + 1
+        return self.reshape(self.shape[:axis] + (1,) + self.shape[axis:])
 
     def squeeze(self, axis=None):
-        return _F.squeeze(self, axis)
+        axes = normalize_axes(axis, self.ndim)
+        for a in axes:
+            if axis is not None and self.shape[a] != 1:
+                raise ValueError(f"squeeze: axis {a} has size {self.shape[a]}, not 1")
+        return self.reshape(tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1)))
 
     def broadcast_to(self, *shape):
-        return _F.broadcast_to(self, *shape)
+        shape = _shape_arg(shape)
+        return self if shape == self.shape else ops.BroadcastTo.apply(self, shape=shape)
 
+    # --- pointwise -----------------------------------------------------------------------------
     def matmul(self, other):
         return self @ other
 
@@ -397,42 +489,46 @@ class Tensor:
         return self ** exponent
 
     def exp(self):
-        return _F.exp(self)
+        return ops.Exp.apply(self)
 
     def log(self):
-        return _F.log(self)
+        return ops.Log.apply(self)
 
     def log1p(self):
-        return _F.log1p(self)
+        return ops.Log1p.apply(self)
 
     def sqrt(self):
-        return _F.sqrt(self)
+        return ops.Sqrt.apply(self)
 
     def abs(self):
-        return _F.abs(self)
+        return ops.Abs.apply(self)
 
     def tanh(self):
-        return _F.tanh(self)
+        return ops.Tanh.apply(self)
 
     def sigmoid(self):
-        return _F.sigmoid(self)
+        return ops.Sigmoid.apply(self)
 
     def relu(self):
-        return _F.relu(self)
+        return ops.Relu.apply(self)
 
     def softplus(self):
-        return _F.softplus(self)
+        """log(1 + eˣ), finite for any x (a primitive: see ops.Softplus)."""
+        return ops.Softplus.apply(self)
 
     def clip(self, min=None, max=None):
-        return _F.clip(self, min, max)
+        """x limited to [min, max]; the gradient is 1 inside (ends included) and 0 outside."""
+        if min is None and max is None:
+            raise ValueError("clip: give at least one of min and max")
+        return ops.Clip.apply(self, min=min, max=max)
 
     def maximum(self, other):
-        return _F.maximum(self, other)
+        return ops.Maximum.apply(self, self._operand(other))
 
     def minimum(self, other):
-        return _F.minimum(self, other)
+        return ops.Minimum.apply(self, self._operand(other))
 
 
-from . import autograd as _autograd  # noqa: E402
-from . import ops as _ops  # noqa: E402  (primitives: Add, Mul, ...)
-from . import functional as _F  # noqa: E402  (the functions users call)
+def _shape_arg(shape):
+    """Accept t.reshape(2, 3) and t.reshape((2, 3)) alike."""
+    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape

@@ -13,7 +13,7 @@ gradient arriving at the node, and their product, which is the gradient passed o
     >>> [row.node for row in trace]
     ['y = sum(t1)', 't1 = mul(x, x)']
     >>> trace[1].formula
-    'd/da = b, d/db = a.'
+    'd/da = b, d/db = a'
     >>> trace.grad(x)          # what y.backward() would put in x.grad
     tensor([2., 4.])
     >>> x.grad is None         # ... but the trace leaves .grad alone
@@ -23,40 +23,31 @@ In a terminal, ``print(trace)`` shows a text table; in a notebook the trace show
 table.  The graph is left as it was: ``y.backward()`` still works afterwards.
 """
 import html
-import inspect
-import re
 import textwrap
 
 from . import autograd
-from .autograd import input_gradient, no_grad
 from .graph import build_graph, format_array, op_name
-from .tensor import Tensor
 
-_ELEMENTWISE_MODULES = ("minigrad.ops.pointwise",)
-_ELEMENTWISE_NAMES = ("Cast",)  # also elementwise, with derivative 1
+NO_RULE = "(no derivative rule declared)"
 
 
 def is_elementwise(node):
     """True for ops whose output element i depends only on input element i (after
-    broadcasting): their Jacobian is diagonal, so ∂out/∂in can be shown per element."""
-    cls = type(node)
-    return cls.__module__ in _ELEMENTWISE_MODULES or cls.__name__ in _ELEMENTWISE_NAMES
+    broadcasting), as the primitive declares: their Jacobian is diagonal, so ∂out/∂in can be
+    shown per element."""
+    return node.elementwise
 
 
 def derivative_rule(node):
-    """The derivative a primitive's docstring states on its first line, after the expression
-    and three spaces ("a * b.   d/da = b, d/db = a.").
+    """The derivative rule a primitive declares (its ``rule``).
 
     >>> from minigrad import ops
     >>> derivative_rule(ops.Mul())
-    'd/da = b, d/db = a.'
+    'd/da = b, d/db = a'
     >>> derivative_rule(ops.Max())
-    'd/da = 1 at the maximum, 0 elsewhere (ties share: 1/k each).'
+    'd/da = 1 at the maximum, 0 elsewhere (ties share: 1/k each)'
     """
-    doc = inspect.getdoc(type(node)) or ""
-    first_line = doc.splitlines()[0] if doc else ""
-    parts = re.split(r"\s{3,}", first_line.strip(), maxsplit=1)
-    return parts[1] if len(parts) == 2 else "(no derivative stated in the docstring)"
+    return node.rule or NO_RULE
 
 
 class InputStep:
@@ -202,7 +193,7 @@ class BackwardTrace:
 
 _TEXT_LIMIT = 12  # arrays with more elements are summarised in the text table
 _FULL_LIMIT = 64  # ... and in the HTML table, and among the leaves' gradients
-_HEADERS = ["step", "node", "local derivative (docstring)", "upstream g", "input",
+_HEADERS = ["step", "node", "local derivative (rule)", "upstream g", "input",
             "local ∂out/∂in", "gradient to input = local × g"]
 _NOT_ELEMENTWISE = "(not elementwise: see rule)"
 _LEAVES = "Gradients at the leaves (what .backward() would add to .grad):"
@@ -235,43 +226,39 @@ def _text_table(headers, rows):
 def trace_backward(output, gradient=None, names=None, accumulate_grad=False):
     """Run backward from ``output`` step by step and return the :class:`BackwardTrace`.
 
-    ``gradient`` is needed when ``output`` is not a scalar, as for ``output.backward``.
-    ``names`` maps names to tensors ({'w': w, 'x': x}) so the table says w, not t1.
-    The graph is not freed and no ``.grad`` changes, unless ``accumulate_grad=True``: then
-    the leaves' ``.grad`` receive the gradients, exactly as ``output.backward()`` would give.
+    The steps are those of the engine's own walk (``autograd.backward_walk``), recorded by an
+    observer as it visits each node.  ``gradient`` is needed when ``output`` is not a scalar,
+    as for ``output.backward``.  ``names`` maps names to tensors ({'w': w, 'x': x}) so the
+    table says w, not t1.  The graph is not freed and no ``.grad`` changes, unless
+    ``accumulate_grad=True``: then the leaves' ``.grad`` receive the gradients, exactly as
+    ``output.backward()`` would give.
     """
     graph = build_graph(output, names)
     (seed,) = autograd.seed_gradients((output,), (gradient,))
-    grads = {id(output): seed}
-    uses = {}  # how many gradients arrived at each tensor
-    rows, leaves = [], []
-    with no_grad():
-        for tensor in reversed(graph.order):
-            g = grads.get(id(tensor))
-            node = tensor._node
-            if node is None:
-                leaves.append((graph.label(tensor), tensor, g))
-                continue
-            elementwise = is_elementwise(node)
-            steps = []
-            if g is not None:
-                products = node.backward(g)  # the op's VJP, as backward runs it
-                # For an elementwise op, the VJP of ones is the diagonal of its Jacobian.
-                ones = Tensor._wrap(g.xp.ones(g.shape, dtype=g.dtype))
-                locals_ = node.backward(ones) if elementwise else (None,) * len(products)
-                for inp, product, local in zip(node.inputs, products, locals_):
-                    if product is None or not inp.requires_grad:
-                        continue
-                    summed = input_gradient(product, inp)  # exactly as run_backward
-                    steps.append(InputStep(graph.label(inp), inp, local, summed,
-                                           summed.shape != product.shape))
-                    grads[id(inp)] = grads[id(inp)] + summed if id(inp) in grads else summed
-                    uses[id(inp)] = uses.get(id(inp), 0) + 1
-            rows.append(TraceRow(len(rows) + 1, graph.describe(tensor), op_name(node),
-                                 derivative_rule(node), tensor, g, uses.get(id(tensor), 1),
-                                 steps, elementwise))
+    grads, uses, rows, leaves = {}, {}, [], []
+
+    def observe(tensor, upstream, sent):
+        grads[id(tensor)] = upstream
+        node = tensor._node
+        if node is None:
+            leaves.append((graph.label(tensor), tensor, upstream))
+            return
+        locals_ = (None,) * len(node.inputs)
+        if node.elementwise and sent:
+            # For an elementwise op, the VJP of ones is the diagonal of its Jacobian.
+            ones = upstream._wrap(upstream.xp.ones(upstream.shape, dtype=upstream.dtype))
+            locals_ = node.backward(ones)
+        steps = []
+        for k, vjp, summed in sent:
+            inp = node.inputs[k]
+            steps.append(InputStep(graph.label(inp), inp, locals_[k], summed,
+                                   summed.shape != vjp.shape))
+            uses[id(inp)] = uses.get(id(inp), 0) + 1
+        rows.append(TraceRow(len(rows) + 1, graph.describe(tensor), op_name(node),
+                             derivative_rule(node), tensor, upstream, uses.get(id(tensor), 1),
+                             steps, node.elementwise))
+
+    found = autograd.backward_walk((output,), (seed,), retain_graph=True, observer=observe)
     if accumulate_grad:
-        for _, leaf, g in leaves:
-            if g is not None:
-                leaf.grad = g if leaf.grad is None else leaf.grad + g
+        autograd.accumulate_grad(found)
     return BackwardTrace(graph, seed, rows, leaves, grads)

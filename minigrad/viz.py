@@ -111,17 +111,14 @@ def _record(fields, rankdir):
     return "{" + body + "}" if rankdir == "LR" else body  # braces turn records by 90°
 
 
-ARGUMENT_NAMES = {"Where": ("cond", "a", "b")}  # otherwise a, b, c, ... as in the docstrings
-
-
 def draw_graph(output, show="value", names=None, gradient=None, rankdir="TB"):
     """Draw the graph behind ``output``: a ``graphviz.Digraph`` when Graphviz is installed,
     else the text of :func:`graph_text`.
 
     Tensors are rounded records (name | shape | value or gradient); constants are grey; ops
-    are boxes.  The edges into an op with several inputs are labelled a, b, ... as in the
-    op's derivative formula (d/da, d/db).  ``rankdir`` is Graphviz's: 'TB' (top to bottom,
-    as the text tree reads, but upwards) or 'LR' (left to right).
+    are boxes.  The edges into an op with several inputs are labelled with the op's argument
+    names (a, b as in its rule d/da, d/db; cond for where).  ``rankdir`` is Graphviz's: 'TB'
+    (top to bottom, as the text tree reads, but upwards) or 'LR' (left to right).
     """
     graphviz = _graphviz()
     if graphviz is None:
@@ -147,8 +144,7 @@ def draw_graph(output, show="value", names=None, gradient=None, rankdir="TB"):
         op = f"op{id(node)}"
         dot.node(op, op_name(node), shape="box", style="filled", fillcolor="#dde8f8")
         dot.edge(op, str(id(t)))
-        argument_names = ARGUMENT_NAMES.get(node.name, "abcdefghijklmnopqrstuvwxyz")
-        for k, inp in enumerate(node.inputs):
-            label = argument_names[k] if len(node.inputs) > 1 and k < len(argument_names) else ""
-            dot.edge(str(id(inp)), op, label=label)
+        names = node.input_names()
+        for inp, name in zip(node.inputs, names):
+            dot.edge(str(id(inp)), op, label=name if len(names) > 1 else "")
     return dot

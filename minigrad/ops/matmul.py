@@ -21,12 +21,14 @@ def _blas_ready(xp, a):
 
 
 class MatMul(Function):
-    """a @ b.   d/da = g @ bᵀ, d/db = aᵀ @ g (ᵀ: the last two axes swapped).
+    """a @ b.
 
     A 1-D ``a`` is read as a row (1, k) and a 1-D ``b`` as a column (k, 1), as NumPy does;
     the backward works on those 2-D views and reshapes the gradients back.  Batch axes that
     broadcasting added are summed away (sum_to).
     """
+
+    rule = "d/da = g @ bᵀ, d/db = aᵀ @ g (ᵀ: the last two axes swapped)"
 
     def forward(self, a, b):
         return self.xp.matmul(_blas_ready(self.xp, a), _blas_ready(self.xp, b))
@@ -47,7 +49,7 @@ class MatMul(Function):
 
 
 class Linear(Function):
-    """x Wᵀ + b.   d/dx = g W, d/dW = gᵀ x, d/db = g summed over rows.
+    """x Wᵀ + b.
 
     x (..., in), W (out, in), b (out,) or absent, as torch.nn.functional.linear; for the
     weight and bias gradients g and x are flattened to 2-D rows.
@@ -56,6 +58,8 @@ class Linear(Function):
     is computed as gᵀx, in W's own (row-major) layout; (xᵀg)ᵀ would be a transposed view, and
     every later elementwise use of it (the optimiser's update) runs many times slower.
     """
+
+    rule = "d/dx = g W, d/dW = gᵀ x, d/db = g summed over rows"
 
     def forward(self, x, w, b=None):
         y = self.xp.matmul(_blas_ready(self.xp, x), w.T)

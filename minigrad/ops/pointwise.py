@@ -3,18 +3,14 @@
 Binary primitives broadcast their inputs as NumPy does; their backward returns gradients of the
 broadcast shape and the engine sums them back (autograd.sum_to).
 """
-from ..autograd import Function
-from ..tensor import Tensor
-
-
-def _constant(array, like):
-    """A tensor outside the graph on ``like``'s device: a mask or sign the derivative treats
-    as fixed."""
-    return Tensor._constant(array, like.device)
+from ..autograd import Function, constant
 
 
 class Add(Function):
-    """a + b.   d/da = 1, d/db = 1."""
+    """a + b."""
+
+    rule = "d/da = 1, d/db = 1"
+    elementwise = True
 
     def forward(self, a, b):
         return a + b
@@ -24,7 +20,10 @@ class Add(Function):
 
 
 class Sub(Function):
-    """a - b.   d/da = 1, d/db = -1."""
+    """a - b."""
+
+    rule = "d/da = 1, d/db = -1"
+    elementwise = True
 
     def forward(self, a, b):
         return a - b
@@ -34,7 +33,10 @@ class Sub(Function):
 
 
 class Mul(Function):
-    """a * b.   d/da = b, d/db = a."""
+    """a * b."""
+
+    rule = "d/da = b, d/db = a"
+    elementwise = True
 
     def forward(self, a, b):
         return a * b
@@ -46,7 +48,10 @@ class Mul(Function):
 
 
 class Div(Function):
-    """a / b.   d/da = 1/b, d/db = -a/b² = -(a/b)/b."""
+    """a / b."""
+
+    rule = "d/da = 1/b, d/db = -a/b² = -(a/b)/b"
+    elementwise = True
 
     def forward(self, a, b):
         return a / b
@@ -58,7 +63,10 @@ class Div(Function):
 
 
 class Neg(Function):
-    """-a.   d/da = -1."""
+    """-a."""
+
+    rule = "d/da = -1"
+    elementwise = True
 
     def forward(self, a):
         return -a
@@ -68,9 +76,13 @@ class Neg(Function):
 
 
 class PowScalar(Function):
-    """a ** c for a number c.   d/da = c·a^(c-1)  (0 when c = 0)."""
+    """a ** c for a number c."""
 
-    def forward(self, a, exponent):
+    rule = "d/da = c·a^(c-1)  (0 when c = 0)"
+    elementwise = True
+    op_name = "pow"
+
+    def forward(self, a, *, exponent):
         self.exponent = exponent
         return a ** exponent
 
@@ -82,10 +94,13 @@ class PowScalar(Function):
 
 
 class Pow(Function):
-    """a ** b for tensors.   d/da = b·a^(b-1),  d/db = a^b · log a.
+    """a ** b for tensors.
 
     As in PyTorch, d/db is 0 where a = 0 (log a is taken as 0 there); it is NaN where a < 0.
     """
+
+    rule = "d/da = b·a^(b-1),  d/db = a^b · log a"
+    elementwise = True
 
     def forward(self, a, b):
         return a ** b
@@ -96,13 +111,16 @@ class Pow(Function):
         gb = None
         if self.needs_grad[1]:
             xp = self.xp
-            safe_a = where(_constant(a.data == 0, a), _constant(xp.ones((), a.dtype), a), a)
+            safe_a = where(constant(a.data == 0, a), constant(xp.ones((), a.dtype), a), a)
             gb = g * self.output() * log(safe_a)
         return ga, gb
 
 
 class Exp(Function):
-    """exp a.   d/da = exp a (the output itself)."""
+    """exp a."""
+
+    rule = "d/da = exp a (the output itself)"
+    elementwise = True
 
     def forward(self, a):
         return self.xp.exp(a)
@@ -112,7 +130,10 @@ class Exp(Function):
 
 
 class Log(Function):
-    """log a (natural).   d/da = 1/a."""
+    """log a (natural)."""
+
+    rule = "d/da = 1/a"
+    elementwise = True
 
     def forward(self, a):
         return self.xp.log(a)
@@ -122,7 +143,10 @@ class Log(Function):
 
 
 class Log1p(Function):
-    """log(1 + a), exact for tiny a.   d/da = 1/(1 + a)."""
+    """log(1 + a), exact for tiny a."""
+
+    rule = "d/da = 1/(1 + a)"
+    elementwise = True
 
     def forward(self, a):
         return self.xp.log1p(a)
@@ -132,7 +156,10 @@ class Log1p(Function):
 
 
 class Sqrt(Function):
-    """√a.   d/da = 1/(2√a)."""
+    """√a."""
+
+    rule = "d/da = 1/(2√a)"
+    elementwise = True
 
     def forward(self, a):
         return self.xp.sqrt(a)
@@ -142,17 +169,23 @@ class Sqrt(Function):
 
 
 class Abs(Function):
-    """|a|.   d/da = sign a, taken as 0 at a = 0 (PyTorch's subgradient)."""
+    """|a|."""
+
+    rule = "d/da = sign a, taken as 0 at a = 0 (PyTorch's subgradient)"
+    elementwise = True
 
     def forward(self, a):
         return self.xp.abs(a)
 
     def backward(self, g):
-        return (g * _constant(self.xp.sign(self.inputs[0].data), g),)
+        return (g * constant(self.xp.sign(self.inputs[0].data), g),)
 
 
 class Tanh(Function):
-    """tanh a.   d/da = 1 - tanh² a."""
+    """tanh a."""
+
+    rule = "d/da = 1 - tanh² a"
+    elementwise = True
 
     def forward(self, a):
         return self.xp.tanh(a)
@@ -163,7 +196,10 @@ class Tanh(Function):
 
 
 class Sigmoid(Function):
-    """σ(a) = 1/(1 + e^-a), computed without overflow.   d/da = σ(a)(1 - σ(a))."""
+    """σ(a) = 1/(1 + e^-a), computed without overflow."""
+
+    rule = "d/da = σ(a)(1 - σ(a))"
+    elementwise = True
 
     def forward(self, a):
         # e^min(a,0) / (1 + e^-|a|): no exponent is ever positive, so nothing overflows, and
@@ -177,21 +213,27 @@ class Sigmoid(Function):
 
 
 class Relu(Function):
-    """max(a, 0).   d/da = 1 where a > 0, else 0 (0 at a = 0, as PyTorch)."""
+    """max(a, 0)."""
+
+    rule = "d/da = 1 where a > 0, else 0 (0 at a = 0, as PyTorch)"
+    elementwise = True
 
     def forward(self, a):
         return self.xp.maximum(a, 0)
 
     def backward(self, g):
-        return (g * _constant(self.inputs[0].data > 0, g),)  # float × bool mask: one pass
+        return (g * constant(self.inputs[0].data > 0, g),)  # float × bool mask: one pass
 
 
 class Clip(Function):
-    """a clipped to [lo, hi] (either may be None).   d/da = 1 where lo ≤ a ≤ hi, else 0."""
+    """a clipped to [min, max] (either may be None)."""
 
-    def forward(self, a, lo, hi):
-        self.lo, self.hi = lo, hi
-        return self.xp.clip(a, lo, hi)
+    rule = "d/da = 1 where min ≤ a ≤ max, else 0"
+    elementwise = True
+
+    def forward(self, a, *, min, max):
+        self.lo, self.hi = min, max
+        return self.xp.clip(a, min, max)
 
     def backward(self, g):
         a, lo, hi = self.inputs[0].data, self.lo, self.hi
@@ -201,11 +243,14 @@ class Clip(Function):
             inside = a >= lo
         else:
             inside = (a >= lo) & (a <= hi)
-        return (g * _constant(inside, g),)  # float × bool mask: one pass
+        return (g * constant(inside, g),)  # float × bool mask: one pass
 
 
 class Maximum(Function):
-    """max(a, b) elementwise.   d/da = 1 where a > b, ½ where a = b (ties share), else 0."""
+    """max(a, b) elementwise."""
+
+    rule = "d/da = 1 where a > b, ½ where a = b (ties share), else 0"
+    elementwise = True
 
     def forward(self, a, b):
         self.share_a = (a > b) + 0.5 * (a == b)  # a's share of the gradient
@@ -213,11 +258,14 @@ class Maximum(Function):
 
     def backward(self, g):
         share = self.share_a.astype(g.dtype)
-        return g * _constant(share, g), g * _constant(1 - share, g)
+        return g * constant(share, g), g * constant(1 - share, g)
 
 
 class Minimum(Function):
-    """min(a, b) elementwise.   d/da = 1 where a < b, ½ where a = b (ties share), else 0."""
+    """min(a, b) elementwise."""
+
+    rule = "d/da = 1 where a < b, ½ where a = b (ties share), else 0"
+    elementwise = True
 
     def forward(self, a, b):
         self.share_a = (a < b) + 0.5 * (a == b)
@@ -225,18 +273,21 @@ class Minimum(Function):
 
     def backward(self, g):
         share = self.share_a.astype(g.dtype)
-        return g * _constant(share, g), g * _constant(1 - share, g)
+        return g * constant(share, g), g * constant(1 - share, g)
 
 
 class Where(Function):
-    """cond ? a : b (cond a bool tensor outside the graph).   d/da = cond, d/db = not cond."""
+    """cond ? a : b (cond a bool tensor outside the graph)."""
+
+    rule = "d/da = cond, d/db = not cond"
+    elementwise = True
 
     def forward(self, cond, a, b):
         return self.xp.where(cond, a, b)
 
     def backward(self, g):
         cond = self.inputs[0]
-        zero = _constant(self.xp.zeros((), g.dtype), g)
+        zero = constant(self.xp.zeros((), g.dtype), g)
         return (None,
                 where(cond, g, zero) if self.needs_grad[1] else None,
                 where(cond, zero, g) if self.needs_grad[2] else None)
@@ -251,13 +302,16 @@ def log(a):
 
 
 class Softplus(Function):
-    """softplus a = log(1 + e^a), computed stably.   d/da = σ(a).
+    """softplus a = log(1 + e^a), computed stably.
 
     The forward is max(a, 0) + log1p(e^-|a|) (finite for any a, exact in both tails; NumPy's
     logaddexp is many times slower).  It is a primitive rather than that composite because
     the composite's kinks at 0 have subgradients that give the right first derivative there
     but a wrong second one; the backward σ(a) is smooth to every order.
     """
+
+    rule = "d/da = σ(a)"
+    elementwise = True
 
     def forward(self, a):
         xp = self.xp

@@ -1,6 +1,6 @@
 """Reductions.  The gradient of a reduction is spread back over the axes it removed."""
-from ..autograd import Function
-from ..tensor import Tensor
+from ..autograd import Function, constant
+from .pointwise import Exp
 
 
 def normalize_axes(axis, ndim):
@@ -27,10 +27,22 @@ def kept_shape(shape, axes):
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
-class Sum(Function):
-    """Sum over ``axes``.   d/da = 1 for every element: g is broadcast back to a's shape."""
+class Reduction(Function):
+    """A reduction over ``axes``: what it shows is the axes it reduced, unless it reduced all."""
 
-    def forward(self, a, axes, keepdims):
+    def params(self):
+        axes = self.given["axes"]
+        if len(axes) == len(self.in_shape):
+            return {}
+        return {"axis": axes[0] if len(axes) == 1 else axes}
+
+
+class Sum(Reduction):
+    """Sum over ``axes``."""
+
+    rule = "d/da = 1 for every element: g is broadcast back to a's shape"
+
+    def forward(self, a, *, axes, keepdims):
         self.in_shape, self.axes = a.shape, axes
         return a.sum(axis=axes, keepdims=keepdims)
 
@@ -38,14 +50,16 @@ class Sum(Function):
         return (g.reshape(kept_shape(self.in_shape, self.axes)).broadcast_to(self.in_shape),)
 
 
-class Max(Function):
-    """Maximum over ``axes``.   d/da = 1 at the maximum, 0 elsewhere (ties share: 1/k each).
+class Max(Reduction):
+    """Maximum over ``axes``.
 
     If k elements attain the maximum, each gets g/k (as torch.amax; the sum over the ties
     stays g).
     """
 
-    def forward(self, a, axes, keepdims):
+    rule = "d/da = 1 at the maximum, 0 elsewhere (ties share: 1/k each)"
+
+    def forward(self, a, *, axes, keepdims):
         self.in_shape, self.axes = a.shape, axes
         return a.max(axis=axes, keepdims=keepdims)
 
@@ -54,24 +68,25 @@ class Max(Function):
         shape = kept_shape(self.in_shape, self.axes)
         is_max = (a == self.output().data.reshape(shape)).astype(g.dtype)
         share = is_max / is_max.sum(axis=self.axes, keepdims=True)
-        return (g.reshape(shape).broadcast_to(self.in_shape) * Tensor._wrap(share),)
+        return (g.reshape(shape).broadcast_to(self.in_shape) * constant(share, g),)
 
 
 class LogSoftmax(Function):
-    """log softmax along ``axes``: y = x − log Σ exp x.   d/dx = g − eʸ·Σg  (eʸ = softmax x).
+    """log softmax along ``axes``: y = x − log Σ exp x.
 
     A primitive rather than x − logsumexp(x): one graph node instead of seven, and a backward
     of four.  The shift by the maximum (a constant) keeps exp from overflowing.
     """
 
-    def forward(self, a, axes):
-        xp = self.xp
+    rule = "d/dx = g − eʸ·Σg  (eʸ = softmax x)"
+
+    def forward(self, x, *, axes):
+        xp, a = self.xp, x
         self.axes = axes
         shift = xp.max(a, axis=axes, keepdims=True) if a.size else xp.zeros((), a.dtype)
         z = a - xp.where(xp.isfinite(shift), shift, 0)
         return z - xp.log(xp.exp(z).sum(axis=axes, keepdims=True))
 
     def backward(self, g):
-        from .pointwise import Exp
         total = Sum.apply(g, axes=self.axes, keepdims=True)
         return (g - Exp.apply(self.output()) * total,)

@@ -7,9 +7,11 @@ from ..autograd import Function
 
 
 class Reshape(Function):
-    """a viewed with another shape.   Backward: g reshaped to a's shape."""
+    """a viewed with another shape."""
 
-    def forward(self, a, shape):
+    rule = "Backward: g reshaped to a's shape"
+
+    def forward(self, a, *, shape):
         self.in_shape = a.shape
         return a.reshape(shape)
 
@@ -18,9 +20,11 @@ class Reshape(Function):
 
 
 class Permute(Function):
-    """a with its axes reordered.   Backward: g permuted by the inverse order."""
+    """a with its axes reordered."""
 
-    def forward(self, a, axes):
+    rule = "Backward: g permuted by the inverse order"
+
+    def forward(self, a, *, axes):
         self.axes = axes
         return a.transpose(axes)
 
@@ -32,13 +36,15 @@ class Permute(Function):
 
 
 class BroadcastTo(Function):
-    """a stretched to ``shape``.   d/da = 1 per copy: g summed over the stretched axes.
+    """a stretched to ``shape``.
 
     Backward: g summed over the stretched axes, which the engine does for every input
     (autograd.sum_to), so g is returned as it is.
     """
 
-    def forward(self, a, shape):
+    rule = "d/da = 1 per copy: g summed over the stretched axes"
+
+    def forward(self, a, *, shape):
         return self.xp.broadcast_to(a, shape)
 
     def backward(self, g):
@@ -52,24 +58,31 @@ def is_basic_index(index):
 
 
 class GetItem(Function):
-    """a[index].   d/da = 1 at each selected place: g added into zeros of a's shape.
+    """a[index].
 
     Slices, integers, integer arrays and boolean masks, as NumPy.  Backward: g is added into zeros of a's shape at the selected places (ScatterAdd);
     an element selected twice by an integer array receives both gradients.
     """
 
-    def forward(self, a, index):
+    rule = "d/da = 1 at each selected place: g added into zeros of a's shape"
+
+    def forward(self, a, *, index):
         self.index, self.in_shape = index, a.shape
         return a[index]
 
     def backward(self, g):
         return (ScatterAdd.apply(g, index=self.index, shape=self.in_shape),)
 
+    def params(self):
+        return {"index": index_text(self.index)}
+
 
 class ScatterAdd(Function):
-    """zeros(shape) with g added at ``index`` (the backward of GetItem).   Backward: gg[index]."""
+    """zeros(shape) with g added at ``index`` (the backward of GetItem)."""
 
-    def forward(self, g, index, shape):
+    rule = "Backward: gg[index]"
+
+    def forward(self, g, *, index, shape):
         self.index = index
         out = self.xp.zeros(shape, dtype=g.dtype)
         if is_basic_index(index):
@@ -81,9 +94,28 @@ class ScatterAdd(Function):
     def backward(self, gg):
         return (GetItem.apply(gg, index=self.index),)
 
+    def params(self):
+        return {"index": index_text(self.index), "shape": self.given["shape"]}
+
+
+def index_text(index):
+    """An index as it was written: (0, slice(1, 3)) → '[0, 1:3]'; arrays show as '[…]'."""
+    def part(p):
+        if hasattr(p, "shape"):
+            return "[…]"
+        if isinstance(p, slice):
+            text = ("" if p.start is None else str(p.start)) + ":" + \
+                ("" if p.stop is None else str(p.stop))
+            return text + ("" if p.step is None else f":{p.step}")
+        return "..." if p is Ellipsis else str(p)
+    parts = index if isinstance(index, tuple) else (index,)
+    return "[" + ", ".join(part(p) for p in parts) + "]"
+
 
 class Concatenate(Function):
-    """Tensors joined along ``axis``.   Backward: g cut back into the pieces."""
+    """Tensors joined along ``axis``."""
+
+    rule = "Backward: g cut back into the pieces"
 
     def forward(self, *arrays, axis):
         self.axis = axis
@@ -97,9 +129,11 @@ class Concatenate(Function):
 
 
 class ToDevice(Function):
-    """a copied to ``device``.   Backward: g copied back to a's device."""
+    """a copied to ``device``."""
 
-    def forward(self, a, device):
+    rule = "Backward: g copied back to a's device"
+
+    def forward(self, a, *, device):
         self.source = backend.device_of(a)
         return backend.to_device(a, device)
 
@@ -108,9 +142,12 @@ class ToDevice(Function):
 
 
 class Cast(Function):
-    """a converted to ``dtype``.   Backward: g converted back to a's dtype."""
+    """a converted to ``dtype``."""
 
-    def forward(self, a, dtype):
+    rule = "d/da = 1 (g converted back to a's dtype)"
+    elementwise = True
+
+    def forward(self, a, *, dtype):
         self.source = a.dtype
         return a.astype(dtype)
 

@@ -8,6 +8,9 @@ import pytest
 import torch
 
 import minigrad as mg
+from minigrad.autograd import backward_walk, prune, seed_gradients, topological_order
+
+from ..conftest import to_host
 
 
 @pytest.fixture(autouse=True)
@@ -436,3 +439,29 @@ def test_no_grad_decorates_without_parentheses():
     y = double(x)
     assert not y.requires_grad and y._node is None
     assert (x * 2).requires_grad  # grad mode is back on after the call
+
+
+def test_an_observer_sees_the_walk_that_backward_runs(device):
+    """backward_walk's observer is called once per tensor, in reverse topological order, with
+    the gradients the walk itself computed: the step-through trace reads the real walk."""
+    x = mg.tensor([1.0, -2.0], dtype="float64", device=device, requires_grad=True)
+    w = mg.tensor([[0.5], [2.0]], dtype="float64", device=device, requires_grad=True)
+    h = (x * x).reshape(1, 2)
+    loss = (h @ w).tanh().sum()
+    order = topological_order([loss])
+    seen = []
+    found = backward_walk([loss], seed_gradients([loss], [None]), retain_graph=True,
+                          observer=lambda t, g, sent: seen.append((t, g, sent)))
+    assert [t for t, _, _ in seen] == list(reversed(order))
+    through = prune(order, [w])  # the walk toward w alone needs no backward through x * x
+    upstream = {id(t): g for t, g, _ in seen}
+    loss.backward()
+    for leaf in (x, w):
+        np.testing.assert_array_equal(to_host(upstream[id(leaf)]), to_host(leaf.grad))
+        assert found[id(leaf)][0] is leaf
+    # what each node sent is what arrived: x received two gradients from x * x
+    mul = next(t for t, _, _ in seen if t._node is not None and t._node.op_name == "mul")
+    (_, _, sent) = next(s for s in seen if s[0] is mul)
+    assert [k for k, _, _ in sent] == [0, 1]
+    np.testing.assert_array_equal(to_host(sent[0][2]) + to_host(sent[1][2]), to_host(x.grad))
+    assert id(mul) not in through and id(loss) in through
