@@ -8,8 +8,14 @@
 | shape      | Reshape Permute BroadcastTo GetItem ScatterAdd Concatenate ToDevice Cast |
 | linear alg.| MatMul Linear                                                           |
 
-Everything else (mean, min, softmax, logsumexp, every loss) is composed from these in
-``minigrad.functional`` and ``minigrad.losses``.
+Everything else (mean, min, softmax, logsumexp, every loss) is composed from these, as
+Tensor methods and in ``minigrad.losses``.
+
+Each primitive declares on its class what the tools that read the graph need (see
+``autograd.Function``): its derivative ``rule``, whether it is ``elementwise`` (the pointwise
+ones and Cast derive from ``Elementwise``), its ``op_name``, its argument names (``forward``'s
+positional parameters) and its parameters (``forward``'s keyword-only ones, shown by
+``params()``).  The trace and the graph drawing read only these.
 """
 from .pointwise import (Add, Sub, Mul, Div, Neg, PowScalar, Pow, Exp, Log, Log1p, Sqrt, Abs,  # noqa: F401
                         Tanh, Sigmoid, Relu, Softplus, Clip, Maximum, Minimum, Where)

@@ -1,4 +1,4 @@
-"""Elementwise primitives.  Each states its derivative; ``g`` is the upstream gradient.
+"""Elementwise primitives.  Each declares its derivative rule; ``g`` is the upstream gradient.
 
 Binary primitives broadcast their inputs as NumPy does; their backward returns gradients of the
 broadcast shape and the engine sums them back (autograd.sum_to).
@@ -6,11 +6,18 @@ broadcast shape and the engine sums them back (autograd.sum_to).
 from ..autograd import Function, constant
 
 
-class Add(Function):
+class Elementwise(Function):
+    """A primitive whose output element i depends only on input element i (after
+    broadcasting): its Jacobian is diagonal, so the trace shows ∂out/∂in per element."""
+
+    elementwise = True
+
+
+
+class Add(Elementwise):
     """a + b."""
 
     rule = "d/da = 1, d/db = 1"
-    elementwise = True
 
     def forward(self, a, b):
         return a + b
@@ -19,11 +26,10 @@ class Add(Function):
         return g, g
 
 
-class Sub(Function):
+class Sub(Elementwise):
     """a - b."""
 
     rule = "d/da = 1, d/db = -1"
-    elementwise = True
 
     def forward(self, a, b):
         return a - b
@@ -32,11 +38,10 @@ class Sub(Function):
         return g, (-g if self.needs_grad[1] else None)
 
 
-class Mul(Function):
+class Mul(Elementwise):
     """a * b."""
 
     rule = "d/da = b, d/db = a"
-    elementwise = True
 
     def forward(self, a, b):
         return a * b
@@ -47,11 +52,10 @@ class Mul(Function):
                 g * a if self.needs_grad[1] else None)
 
 
-class Div(Function):
+class Div(Elementwise):
     """a / b."""
 
     rule = "d/da = 1/b, d/db = -a/b² = -(a/b)/b"
-    elementwise = True
 
     def forward(self, a, b):
         return a / b
@@ -62,11 +66,10 @@ class Div(Function):
                 -g * self.output() / b if self.needs_grad[1] else None)
 
 
-class Neg(Function):
+class Neg(Elementwise):
     """-a."""
 
     rule = "d/da = -1"
-    elementwise = True
 
     def forward(self, a):
         return -a
@@ -75,11 +78,10 @@ class Neg(Function):
         return (-g,)
 
 
-class PowScalar(Function):
+class PowScalar(Elementwise):
     """a ** c for a number c."""
 
     rule = "d/da = c·a^(c-1)  (0 when c = 0)"
-    elementwise = True
     op_name = "pow"
 
     def forward(self, a, *, exponent):
@@ -93,14 +95,13 @@ class PowScalar(Function):
         return (g * c * a ** (c - 1),)
 
 
-class Pow(Function):
+class Pow(Elementwise):
     """a ** b for tensors.
 
     As in PyTorch, d/db is 0 where a = 0 (log a is taken as 0 there); it is NaN where a < 0.
     """
 
     rule = "d/da = b·a^(b-1),  d/db = a^b · log a"
-    elementwise = True
 
     def forward(self, a, b):
         return a ** b
@@ -116,11 +117,10 @@ class Pow(Function):
         return ga, gb
 
 
-class Exp(Function):
+class Exp(Elementwise):
     """exp a."""
 
     rule = "d/da = exp a (the output itself)"
-    elementwise = True
 
     def forward(self, a):
         return self.xp.exp(a)
@@ -129,11 +129,10 @@ class Exp(Function):
         return (g * self.output(),)
 
 
-class Log(Function):
+class Log(Elementwise):
     """log a (natural)."""
 
     rule = "d/da = 1/a"
-    elementwise = True
 
     def forward(self, a):
         return self.xp.log(a)
@@ -142,11 +141,10 @@ class Log(Function):
         return (g / self.inputs[0],)
 
 
-class Log1p(Function):
+class Log1p(Elementwise):
     """log(1 + a), exact for tiny a."""
 
     rule = "d/da = 1/(1 + a)"
-    elementwise = True
 
     def forward(self, a):
         return self.xp.log1p(a)
@@ -155,11 +153,10 @@ class Log1p(Function):
         return (g / (1 + self.inputs[0]),)
 
 
-class Sqrt(Function):
+class Sqrt(Elementwise):
     """√a."""
 
     rule = "d/da = 1/(2√a)"
-    elementwise = True
 
     def forward(self, a):
         return self.xp.sqrt(a)
@@ -168,11 +165,10 @@ class Sqrt(Function):
         return (g / (2 * self.output()),)
 
 
-class Abs(Function):
+class Abs(Elementwise):
     """|a|."""
 
     rule = "d/da = sign a, taken as 0 at a = 0 (PyTorch's subgradient)"
-    elementwise = True
 
     def forward(self, a):
         return self.xp.abs(a)
@@ -181,11 +177,10 @@ class Abs(Function):
         return (g * constant(self.xp.sign(self.inputs[0].data), g),)
 
 
-class Tanh(Function):
+class Tanh(Elementwise):
     """tanh a."""
 
     rule = "d/da = 1 - tanh² a"
-    elementwise = True
 
     def forward(self, a):
         return self.xp.tanh(a)
@@ -195,11 +190,10 @@ class Tanh(Function):
         return (g * (1 - t * t),)
 
 
-class Sigmoid(Function):
+class Sigmoid(Elementwise):
     """σ(a) = 1/(1 + e^-a), computed without overflow."""
 
     rule = "d/da = σ(a)(1 - σ(a))"
-    elementwise = True
 
     def forward(self, a):
         # e^min(a,0) / (1 + e^-|a|): no exponent is ever positive, so nothing overflows, and
@@ -212,11 +206,10 @@ class Sigmoid(Function):
         return (g * s * (1 - s),)
 
 
-class Relu(Function):
+class Relu(Elementwise):
     """max(a, 0)."""
 
     rule = "d/da = 1 where a > 0, else 0 (0 at a = 0, as PyTorch)"
-    elementwise = True
 
     def forward(self, a):
         return self.xp.maximum(a, 0)
@@ -225,11 +218,10 @@ class Relu(Function):
         return (g * constant(self.inputs[0].data > 0, g),)  # float × bool mask: one pass
 
 
-class Clip(Function):
+class Clip(Elementwise):
     """a clipped to [min, max] (either may be None)."""
 
     rule = "d/da = 1 where min ≤ a ≤ max, else 0"
-    elementwise = True
 
     def forward(self, a, *, min, max):
         self.lo, self.hi = min, max
@@ -246,11 +238,10 @@ class Clip(Function):
         return (g * constant(inside, g),)  # float × bool mask: one pass
 
 
-class Maximum(Function):
+class Maximum(Elementwise):
     """max(a, b) elementwise."""
 
     rule = "d/da = 1 where a > b, ½ where a = b (ties share), else 0"
-    elementwise = True
 
     def forward(self, a, b):
         self.share_a = (a > b) + 0.5 * (a == b)  # a's share of the gradient
@@ -261,11 +252,10 @@ class Maximum(Function):
         return g * constant(share, g), g * constant(1 - share, g)
 
 
-class Minimum(Function):
+class Minimum(Elementwise):
     """min(a, b) elementwise."""
 
     rule = "d/da = 1 where a < b, ½ where a = b (ties share), else 0"
-    elementwise = True
 
     def forward(self, a, b):
         self.share_a = (a < b) + 0.5 * (a == b)
@@ -276,11 +266,10 @@ class Minimum(Function):
         return g * constant(share, g), g * constant(1 - share, g)
 
 
-class Where(Function):
+class Where(Elementwise):
     """cond ? a : b (cond a bool tensor outside the graph)."""
 
     rule = "d/da = cond, d/db = not cond"
-    elementwise = True
 
     def forward(self, cond, a, b):
         return self.xp.where(cond, a, b)
@@ -301,7 +290,7 @@ def log(a):
     return Log.apply(a)
 
 
-class Softplus(Function):
+class Softplus(Elementwise):
     """softplus a = log(1 + e^a), computed stably.
 
     The forward is max(a, 0) + log1p(e^-|a|) (finite for any a, exact in both tails; NumPy's
@@ -311,7 +300,6 @@ class Softplus(Function):
     """
 
     rule = "d/da = σ(a)"
-    elementwise = True
 
     def forward(self, a):
         xp = self.xp

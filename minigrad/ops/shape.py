@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Function
+from .pointwise import Elementwise
 
 
 class Reshape(Function):
@@ -141,11 +142,10 @@ class ToDevice(Function):
         return (g.to(self.source),)
 
 
-class Cast(Function):
+class Cast(Elementwise):
     """a converted to ``dtype``."""
 
     rule = "d/da = 1 (g converted back to a's dtype)"
-    elementwise = True
 
     def forward(self, a, *, dtype):
         self.source = a.dtype
