@@ -1,100 +1,133 @@
-"""The lesson notebooks: each is up to date with its source, and runs top to bottom in time.
+"""The lesson notebooks: each is in sync with its source, and runs top to bottom in time.
+
+Each lesson is a jupytext pair (lessons/jupytext.toml): the notebook lessons/NN_name.ipynb and
+its source lessons/src/NN_name.py in the percent format.  A pair is in sync when jupytext reads
+the same cells (type and source, in order) from both; outputs, ids and the metadata jupytext
+keeps are not compared, though a committed notebook must hold no outputs.
+
+The committed notebooks run through nbclient in a fresh ``python3`` kernel, with lessons/ as
+working directory, under a limit of 60 seconds each.  That kernel is the interpreter running the
+tests: ipykernel installs its ``python3`` kernelspec into the virtual environment
+(``<venv>/share/jupyter/kernels/python3``, argv ``python -m ipykernel_launcher``), jupyter_core
+prefers the environment's kernelspecs to the user's inside a virtual environment, and
+jupyter_client runs ``sys.executable`` for an argv of ``python``; with no kernelspec at all,
+jupyter_client falls back to ipykernel's own spec, also ``sys.executable``.  A test checks it.
 
 Only the top-level notebooks ``lessons/*.ipynb`` are covered (lessons/exercises/ has tests of
-its own).  Each notebook runs in a fresh kernel of the interpreter running the tests, with
-lessons/ as working directory, under a limit of 60 seconds.
+its own).
 """
-import importlib.util
+import difflib
+import os
 import sys
 import time
-from pathlib import Path
 
+import jupytext
+import nbclient
+import nbformat
 import pytest
-
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
-
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel  # noqa: E402
-from jupyter_client.manager import AsyncKernelManager  # noqa: E402
+from jupyter_client.manager import KernelManager
 
 from .. import ROOT
+
 LESSONS = ROOT / "lessons"
+SOURCES = sorted(p for p in (LESSONS / "src").glob("*.py") if not p.name.startswith(("_", ".")))
+NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
 TIME_LIMIT = 60  # seconds per notebook, kernel start included
 
 
-def _load_build():
-    spec = importlib.util.spec_from_file_location("lessons_build", LESSONS / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def notebook_of(source):
+    """The notebook paired with a lesson source: lessons/<stem>.ipynb."""
+    return LESSONS / f"{source.stem}.ipynb"
 
 
-build = _load_build()
-SOURCES = build.sources()
-NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
+def rebuild_command(source):
+    """The command, run from the repository root, that rewrites the notebook of ``source`` from
+    the source (only the notebook is written; ids and metadata it already has are kept)."""
+    return ("jupytext --update --set-kernel python3 --from src//py:percent --to ipynb "
+            f"lessons/src/{source.name}")
 
 
-class ThisInterpreter(KernelSpecManager):
-    """Kernel specs whose 'python3' is always an ipykernel of ``sys.executable``.
+def cells(notebook):
+    """What a pair must agree on: each cell's type and source, in order."""
+    return [(cell.cell_type, cell.source) for cell in notebook.cells]
 
-    Whatever python3 kernel is installed (or none), the notebooks then run with the packages
-    of the interpreter that runs the tests; nothing is installed anywhere.
-    """
 
-    def get_kernel_spec(self, kernel_name):
-        if kernel_name == "python3":
-            return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
-                                    "{connection_file}"],
-                              display_name="Python 3 (tests)", language="python",
-                              resource_dir=str(LESSONS))
-        raise NoSuchKernel(kernel_name)
+def first_difference(got, expected, got_name, expected_name):
+    """A few lines saying where two cell lists first differ."""
+    for k, (a, b) in enumerate(zip(got, expected)):
+        if a == b:
+            continue
+        if a[0] != b[0]:
+            return f"cell {k} is a {a[0]} cell in {got_name}, a {b[0]} cell in {expected_name}"
+        diff = difflib.unified_diff(a[1].splitlines(), b[1].splitlines(), got_name,
+                                    expected_name, lineterm="", n=1)
+        return f"cell {k} ({a[0]}) differs:\n" + "\n".join(list(diff)[:20])
+    return (f"{got_name} has {len(got)} cells, {expected_name} has {len(expected)} "
+            f"(the first {min(len(got), len(expected))} agree)")
 
 
 def test_there_are_lessons():
     assert SOURCES, "no lesson sources in lessons/src/"
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=[s.stem for s in SOURCES])
-def test_notebook_matches_source(source):
-    path = build.notebook_path(source)
-    assert path.exists(), f"{path.name} is missing: run python lessons/build.py"
-    committed = nbformat.read(path, as_version=4)
-    built = build.build_notebook(source)
-    assert committed.metadata.get("kernelspec", {}).get("name") == "python3"
-    got, expected = build.cells_of(committed), build.cells_of(built)
-    for k, (a, b) in enumerate(zip(got, expected)):
-        assert a == b, (f"{path.name}, cell {k}: differs from {source.name} (or holds outputs); "
-                        "run python lessons/build.py")
-    assert len(got) == len(expected), (f"{path.name} has {len(got)} cells, its source builds "
-                                       f"{len(expected)}; run python lessons/build.py")
+def test_every_source_has_a_notebook():
+    missing = [f"lessons/{notebook_of(s).name}" for s in SOURCES if not notebook_of(s).exists()]
+    assert not missing, (f"missing notebooks: {missing}; build each from its source with "
+                         f"{rebuild_command(LESSONS / 'src' / 'NN_name.py')}")
 
 
 def test_every_notebook_has_a_source():
     stems = {s.stem for s in SOURCES}
-    orphans = [p.name for p in NOTEBOOKS if p.stem not in stems]
-    assert not orphans, f"notebooks without a source in lessons/src/: {orphans}"
+    orphans = [f"lessons/{p.name}" for p in NOTEBOOKS if p.stem not in stems]
+    assert not orphans, (f"notebooks without a source in lessons/src/: {orphans} (write the "
+                         "source, e.g. jupytext --to py:percent, or delete the notebook)")
 
 
-def test_the_build_parses_the_percent_format():
-    cells = build.parse("import x\n\n# %% [markdown]\n# # Title\n#\n# $a^2$\n\n# %%\ny = 1\n# %%\n")
-    assert cells == [("code", "import x"), ("markdown", "# Title\n\n$a^2$"), ("code", "y = 1")]
-    with pytest.raises(build.SourceError, match="comment lines"):
-        build.parse("# %% [markdown]\nnot a comment\n")
+@pytest.mark.parametrize("source", SOURCES, ids=[s.stem for s in SOURCES])
+def test_notebook_is_in_sync_with_its_source(source):
+    notebook = notebook_of(source)
+    pair = f"lessons/{notebook.name} and lessons/src/{source.name}"
+    fix = f"rebuild the notebook from its source with:\n    {rebuild_command(source)}"
+    if not notebook.exists():
+        pytest.fail(f"lessons/{notebook.name} is missing; {fix}", pytrace=False)
+    expected = cells(jupytext.read(source, fmt="py:percent"))
+    got = cells(jupytext.read(notebook))
+    if got != expected:
+        where = first_difference(got, expected, f"lessons/{notebook.name}",
+                                 f"lessons/src/{source.name}")
+        pytest.fail(f"{pair} are out of sync: {where}\n{fix}", pytrace=False)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_committed_notebook_has_no_outputs_and_the_python3_kernel(path):
+    nb = nbformat.read(path, as_version=4)
+    ran = [k for k, cell in enumerate(nb.cells) if cell.cell_type == "code"
+           and (cell.get("outputs") or cell.get("execution_count") is not None)]
+    assert not ran, (f"lessons/{path.name}: cells {ran} hold outputs; clear them with "
+                     f"jupyter nbconvert --clear-output --inplace lessons/{path.name}")
+    kernel = nb.metadata.get("kernelspec", {}).get("name")
+    assert kernel == "python3", (f"lessons/{path.name}: kernelspec {kernel!r}, not 'python3'; "
+                                 f"jupytext --set-kernel python3 lessons/{path.name}")
+
+
+def test_the_python3_kernel_runs_this_interpreter():
+    argv = KernelManager(kernel_name="python3").format_kernel_cmd()
+    assert os.path.abspath(argv[0]) == os.path.abspath(sys.executable), (
+        f"the python3 kernel runs {argv[0]}, not {sys.executable}, so the notebooks would not "
+        f"see this environment's packages: {sys.executable} -m ipykernel install --sys-prefix")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path):
     nb = nbformat.read(path, as_version=4)
-    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=ThisInterpreter())
-    client = nbclient.NotebookClient(nb, km=km, timeout=TIME_LIMIT, kernel_name="python3",
+    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=TIME_LIMIT,
                                      resources={"metadata": {"path": str(LESSONS)}})
     start = time.perf_counter()
     try:
         client.execute()
-    except nbclient.exceptions.CellExecutionError as err:
-        pytest.fail(f"{path.name} failed:\n{err}", pytrace=False)
     except nbclient.exceptions.CellTimeoutError as err:
-        pytest.fail(f"{path.name}: a cell ran over {TIME_LIMIT} s: {err}", pytrace=False)
+        pytest.fail(f"lessons/{path.name}: a cell ran over {TIME_LIMIT} s: {err}", pytrace=False)
+    except nbclient.exceptions.CellExecutionError as err:
+        pytest.fail(f"lessons/{path.name} failed:\n{err}", pytrace=False)
     elapsed = time.perf_counter() - start
-    assert elapsed < TIME_LIMIT, f"{path.name} took {elapsed:.1f} s (limit {TIME_LIMIT} s)"
+    assert elapsed < TIME_LIMIT, f"lessons/{path.name} took {elapsed:.1f} s (limit {TIME_LIMIT} s)"
