@@ -8,9 +8,12 @@ its own, so autograd differentiates it (to any order) through the primitives it 
     losses.binary_cross_entropy(x, y, reduction='none')   # ≈ [1.609, 2.303]
 
 Each loss takes ``reduction='none' | 'mean' | 'sum'`` (risk.reduce): 'none' gives the
-pointwise losses 𝓛⁽ⁱ⁾, 'mean' the empirical risk J(W).  ``registry`` describes every loss
-(formula, reference, domain, convexity) and drives the tests and the docs.
+pointwise losses 𝓛⁽ⁱ⁾, 'mean' the empirical risk J(W).  Each loss declares its facts where it
+is defined, with the ``@loss(...)`` decorator of ``facts`` (family, formula, reference,
+convexity, smoothness, kinks, nn class name); ``FACTS`` collects them, and LOSSES, the nn
+loss classes, the tests and the README table are read from it.
 """
+from .facts import FACTS
 from .risk import empirical_risk, l1_penalty, l2_penalty, regularized_risk, reduce
 from .regression import (huber_loss, l1_loss, log_cosh_loss, mse_loss, smae_loss,
                          smooth_l1_loss)
@@ -26,19 +29,8 @@ from .generative import gan_discriminator_loss, gan_generator_loss, vae_loss
 from .detection import detection_loss
 from .rl import policy_gradient_loss, td_loss
 
-LOSSES = (
-    "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "log_cosh_loss", "smae_loss",
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
-    "kl_div", "sigmoid_focal_loss", "focal_loss",
-    "hinge_loss", "square_loss", "logistic_loss", "zero_one_loss",
-    "m_loss", "l_loss",
-    "contrastive_loss", "triplet_margin_loss",
-    "dice_loss", "iou_loss", "dice_bce_loss",
-    "vae_loss", "gan_discriminator_loss", "gan_generator_loss",
-    "detection_loss",
-    "td_loss", "policy_gradient_loss",
-)
-"""The public losses: each has an entry in ``registry``."""
+LOSSES = tuple(FACTS)
+"""The public losses, in the order of the catalogue: the names that ``@loss`` recorded."""
 
 HELPERS = ("reduce", "empirical_risk", "l1_penalty", "l2_penalty", "regularized_risk",
            "smooth_labels", "NotDifferentiableError")

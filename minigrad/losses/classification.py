@@ -9,6 +9,7 @@ import numpy as np
 from .. import creation
 from .. import functional as F
 from ..tensor import Tensor
+from .facts import loss
 from .risk import reduce
 from .validation import (check_bool, check_class_indices, check_device, check_float_like,
                          check_in_range, check_int, check_nonnegative, check_probabilities,
@@ -130,6 +131,9 @@ def _check_class_weight(weight, input, num_classes, name="weight"):
 
 
 # --- binary ----------------------------------------------------------------------------------
+@loss(family="classification", formula="-w·[y log p + (1-y) log(1-p)], logs clamped at -100",
+      reference="torch.nn.functional.binary_cross_entropy", convex=True, smooth=True,
+      kinks="none in (0, 1); flat where log p < -100", module="BCELoss")
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """Binary cross-entropy of probabilities: 𝓛 = -w·[y·log p + (1 - y)·log(1 - p)].
 
@@ -147,6 +151,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return reduce(pointwise, reduction)
 
 
+@loss(family="classification", formula="w·[softplus(x) - y·x + (pos_weight - 1)·y·softplus(-x)]",
+      reference="torch.nn.functional.binary_cross_entropy_with_logits", convex=True, smooth=True,
+      kinks="none", module="BCEWithLogitsLoss")
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
                                      pos_weight=None):
     """Binary cross-entropy of logits x, with p = σ(x), in a form that never overflows:
@@ -170,30 +177,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     return reduce(pointwise, reduction)
 
 
-def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
-    """Focal loss of logits (Lin et al., RetinaNet), as torchvision.ops.sigmoid_focal_loss:
-
-        p = σ(x),  p_t = p·y + (1 - p)·(1 - y),  α_t = α·y + (1 - α)·(1 - y),
-        𝓛 = α_t·(1 - p_t)^γ·BCE-with-logits(x, y).
-
-    ``alpha`` in [0, 1], or -1 (torchvision's convention) for no α_t factor; γ ≥ 0.  The
-    default reduction is 'none', as torchvision.
-    """
-    check_tensor("inputs", inputs)
-    check_float_like("targets", targets, "inputs", inputs)
-    check_weighting_factor("alpha", alpha)
-    check_nonnegative("gamma", gamma)
-    p = F.sigmoid(inputs)
-    cross_entropy_term = binary_cross_entropy_with_logits(inputs, targets, reduction="none")
-    one_minus_p_t = p + targets * (1.0 - 2.0 * p)  # = 1 - [p·y + (1 - p)·(1 - y)]
-    pointwise = cross_entropy_term * one_minus_p_t ** gamma
-    if alpha >= 0:
-        alpha_t = (1.0 - alpha) + (2.0 * alpha - 1.0) * targets  # = α·y + (1 - α)·(1 - y)
-        pointwise = alpha_t * pointwise
-    return reduce(pointwise, reduction)
-
-
 # --- multi-class -----------------------------------------------------------------------------
+@loss(family="classification",
+      formula="(1-ε)·w_y·(-log softmax(x)_y) + (ε/C)·Σ_c w_c·(-log softmax(x)_c)",
+      reference="torch.nn.functional.cross_entropy", convex=True, smooth=True, kinks="none",
+      module="CrossEntropyLoss")
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
                   label_smoothing=0.0):
     """Cross-entropy of logits x against classes y: 𝓛 = -log softmax(x)_y.
@@ -222,6 +210,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     return class_index_loss(log_probs, target, weight, ignore_index, label_smoothing, reduction)
 
 
+@loss(family="classification", formula="-w_y·logp_y", reference="torch.nn.functional.nll_loss",
+      convex=True, smooth=True, kinks="none (linear)", module="NLLLoss")
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of log-probabilities: 𝓛 = -w_y·logp_y (0 where y is
     ``ignore_index``); 'mean' divides by Σ w_y.   (torch.nn.functional.nll_loss)"""
@@ -231,6 +221,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return class_index_loss(input, target, weight, ignore_index, 0.0, reduction)
 
 
+@loss(family="classification", formula="p·(log p - log q)", reference="torch.nn.functional.kl_div",
+      convex=True, smooth=True, kinks="none", module="KLDivLoss")
 def kl_div(input, target, reduction="mean", log_target=False):
     """Kullback-Leibler divergence 𝓛 = p·(log p - log q) of ``target`` p from ``input`` log q.
 
@@ -254,6 +246,35 @@ def kl_div(input, target, reduction="mean", log_target=False):
     return reduce(pointwise, reduction)
 
 
+# --- focal: cross-entropy that down-weights the easy examples --------------------------------
+@loss(family="classification", formula="-α_t·(1 - p_t)^γ·log p_t, p = σ(x)",
+      reference="torchvision.ops.sigmoid_focal_loss", convex=False, smooth=True, kinks="none",
+      module="SigmoidFocalLoss")
+def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
+    """Focal loss of logits (Lin et al., RetinaNet), as torchvision.ops.sigmoid_focal_loss:
+
+        p = σ(x),  p_t = p·y + (1 - p)·(1 - y),  α_t = α·y + (1 - α)·(1 - y),
+        𝓛 = α_t·(1 - p_t)^γ·BCE-with-logits(x, y).
+
+    ``alpha`` in [0, 1], or -1 (torchvision's convention) for no α_t factor; γ ≥ 0.  The
+    default reduction is 'none', as torchvision.
+    """
+    check_tensor("inputs", inputs)
+    check_float_like("targets", targets, "inputs", inputs)
+    check_weighting_factor("alpha", alpha)
+    check_nonnegative("gamma", gamma)
+    p = F.sigmoid(inputs)
+    cross_entropy_term = binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    one_minus_p_t = p + targets * (1.0 - 2.0 * p)  # = 1 - [p·y + (1 - p)·(1 - y)]
+    pointwise = cross_entropy_term * one_minus_p_t ** gamma
+    if alpha >= 0:
+        alpha_t = (1.0 - alpha) + (2.0 * alpha - 1.0) * targets  # = α·y + (1 - α)·(1 - y)
+        pointwise = alpha_t * pointwise
+    return reduce(pointwise, reduction)
+
+
+@loss(family="classification", formula="-α_y·(1 - p_y)^γ·log p_y, p = softmax(x)",
+      reference="numpy:focal_loss", convex=False, smooth=True, kinks="none", module="FocalLoss")
 def focal_loss(input, target, gamma=2.0, alpha=None, reduction="mean"):
     """Multi-class focal loss of logits: 𝓛 = -α_y·(1 - p_y)^γ·log p_y, p = softmax(x).
 

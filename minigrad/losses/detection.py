@@ -2,10 +2,14 @@
 from .. import functional as F
 from ..autograd import no_grad
 from .classification import sigmoid_focal_loss
+from .facts import loss
 from .regression import smooth_l1_loss
 from .validation import check_float_like, check_labels_in, check_tensor
 
 
+@loss(family="detection", formula="[Σ sigmoid_focal + Σ_positive smooth_l1] / max(1, #positive)",
+      reference="numpy:detection_loss", convex=False, smooth=False, kinks="smooth L1's |e| = β",
+      module="DetectionLoss")
 def detection_loss(cls_logits, cls_targets, box_pred, box_targets, alpha=0.25, gamma=2.0,
                    beta=1.0):
     """Classification + box regression, both normalised by the number of positive anchors:

@@ -1,11 +1,14 @@
 """Losses of generative models (seed 000): the VAE's evidence bound and the GAN's two players."""
 from .. import functional as F
 from .classification import binary_cross_entropy
+from .facts import loss
 from .regression import mse_loss
 from .risk import reduce
 from .validation import check_bool, check_choice, check_float_like, check_ndim, check_tensor
 
 
+@loss(family="generative", formula="Σ recon(x̂, x) - ½Σ(1 + logvar - μ² - e^logvar)",
+      reference="numpy:vae_loss", convex=True, smooth=True, kinks="none", module="VAELoss")
 def vae_loss(x_recon, x, mu, logvar, recon="bce", reduction="mean"):
     """Negative evidence lower bound of a VAE, per sample (row):
 
@@ -33,6 +36,9 @@ def vae_loss(x_recon, x, mu, logvar, recon="bce", reduction="mean"):
     return reduce(reconstruction.sum(axis=1) + kl, reduction)
 
 
+@loss(family="generative", formula="softplus(-real) + softplus(fake)",
+      reference="numpy:gan_discriminator_loss", convex=True, smooth=True, kinks="none",
+      module="GANDiscriminatorLoss")
 def gan_discriminator_loss(real_logits, fake_logits, reduction="mean"):
     """The discriminator's loss: BCE-with-logits of real → 1 plus fake → 0,
 
@@ -45,6 +51,9 @@ def gan_discriminator_loss(real_logits, fake_logits, reduction="mean"):
     return reduce(F.softplus(-real_logits) + F.softplus(fake_logits), reduction)
 
 
+@loss(family="generative", formula="softplus(-fake); minimax: -softplus(fake)",
+      reference="numpy:gan_generator_loss", convex=True, smooth=True,
+      kinks="none (the minimax form is concave)", module="GANGeneratorLoss")
 def gan_generator_loss(fake_logits, non_saturating=True, reduction="mean"):
     """The generator's loss on the discriminator's logits for generated samples:
 

@@ -7,6 +7,7 @@ import math
 
 from .. import functional as F
 from ..autograd import Function, no_grad
+from .facts import loss
 from .risk import reduce
 from .validation import check_float_like, check_labels_in, check_nonnegative, check_tensor
 
@@ -19,6 +20,8 @@ def signed_margin(input, target):
     return target * input
 
 
+@loss(family="margin", formula="max(0, margin - y·x)", reference="numpy:hinge_loss", convex=True,
+      smooth=False, kinks="y·x = margin (gradient 0 there)", module="HingeLoss")
 def hinge_loss(input, target, margin=1.0, reduction="mean"):
     """Hinge loss of support vector machines: 𝓛 = max(0, margin - y·x).
 
@@ -28,6 +31,8 @@ def hinge_loss(input, target, margin=1.0, reduction="mean"):
     return reduce(F.relu(margin - signed_margin(input, target)), reduction)
 
 
+@loss(family="margin", formula="(1 - y·x)²", reference="numpy:square_loss", convex=True,
+      smooth=True, kinks="none", module="SquareLoss")
 def square_loss(input, target, reduction="mean"):
     """Square loss for classification: 𝓛 = (1 - y·x)²: convex and smooth, but it also
     penalises scores that are right by more than the margin."""
@@ -35,6 +40,9 @@ def square_loss(input, target, reduction="mean"):
     return reduce(slack * slack, reduction)
 
 
+@loss(family="margin", formula="ln(1 + e^(-y·x)) / ln 2",
+      reference="torch.nn.functional.soft_margin_loss / ln 2", convex=True, smooth=True,
+      kinks="none", module="LogisticLoss")
 def logistic_loss(input, target, reduction="mean"):
     """Logistic loss: 𝓛 = (1/ln 2)·ln(1 + e^(-y·x)) = softplus(-y·x)/ln 2, finite for any x.
 
@@ -65,6 +73,9 @@ class NoGradient(Function):
             "(hinge_loss, logistic_loss, square_loss).")
 
 
+@loss(family="margin", formula="1[y·x ≤ 0]", reference="numpy:zero_one_loss", convex=False,
+      smooth=False, kinks="jump at y·x = 0; gradient 0 elsewhere (backward raises)",
+      module="ZeroOneLoss")
 def zero_one_loss(input, target, reduction="mean"):
     """0-1 loss: 𝓛 = 1 where y·x ≤ 0 (a mistake, or a score of 0), else 0.
 

@@ -21,6 +21,7 @@ versions).  Writing q·(2 - q) instead of 1 - (1 - q)² avoids cancellation for 
 This form is also exactly 0 at p = y, where y/p + (1 - y)/(1 - p) would meet 0/0.
 """
 from .. import functional as F
+from .facts import loss
 from .risk import reduce
 from .validation import check_bool, check_float_like, check_labels_in, check_probabilities, check_tensor
 
@@ -44,6 +45,8 @@ def per_sample(pointwise, reduction):
     return reduce(pointwise, reduction)
 
 
+@loss(family="paper", formula="y·(1/p - 1); full: y/p + (1-y)/(1-p) - 1", reference="numpy:m_loss",
+      convex=True, smooth=True, kinks="none in (0, 1)", module="MLoss")
 def m_loss(input, target, full=False, reduction="mean"):
     """Loss M: per output y·(1/p - 1), or y/p + (1 - y)/(1 - p) - 1 when ``full``.
 
@@ -54,6 +57,8 @@ def m_loss(input, target, full=False, reduction="mean"):
     return per_sample(1.0 / q - 1.0, reduction)
 
 
+@loss(family="paper", formula="y·(1/√(1-(1-p)²) - 1); full: y/√(1-(1-p)²) + (1-y)/√(1-p²) - 1",
+      reference="numpy:l_loss", convex=True, smooth=True, kinks="none in (0, 1)", module="LLoss")
 def l_loss(input, target, full=False, reduction="mean"):
     """Loss L: per output y·(1/√(1 - (1 - p)²) - 1), or, when ``full``,
     y/√(1 - (1 - p)²) + (1 - y)/√(1 - p²) - 1.

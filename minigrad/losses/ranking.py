@@ -3,11 +3,15 @@
 Embeddings are (N, D) batches (or one unbatched (D,) vector); distances run over the last axis.
 """
 from .. import functional as F
+from .facts import loss
 from .risk import reduce
 from .validation import (check_bool, check_float_like, check_labels_in, check_ndim,
                          check_nonnegative, check_positive, check_tensor)
 
 
+@loss(family="ranking", formula="y·d² + (1-y)·max(0, margin - d)², d = ‖x1 - x2‖₂",
+      reference="numpy:contrastive_loss", convex=False, smooth=False,
+      kinks="d = margin; d = 0 (subgradient 0)", module="ContrastiveLoss")
 def contrastive_loss(x1, x2, target, margin=1.0, reduction="mean"):
     """Contrastive loss of pairs: 𝓛 = y·d² + (1 - y)·max(0, margin - d)², d = ‖x1 - x2‖₂.
 
@@ -39,6 +43,11 @@ def _distance(x1, x2, p_norm, eps, squared):
     return F.norm(x1 - x2 + eps, ord=p_norm, axis=-1)
 
 
+@loss(family="ranking",
+      formula="max(0, d(a,p) - d(a,n) + margin), d = ‖x1 - x2 + eps‖_p; squared: "
+              "max(0, ‖a-p‖² - ‖a-n‖² + margin)",
+      reference="torch.nn.functional.triplet_margin_loss", convex=False, smooth=False,
+      kinks="d(a,p) - d(a,n) + margin = 0", module="TripletMarginLoss")
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p_norm=2, eps=1e-6,
                         swap=False, squared=False, reduction="mean"):
     """Triplet loss: 𝓛 = max(0, d(a, p) - d(a, n) + margin), d(x1, x2) = ‖x1 - x2 + eps‖_p.

@@ -9,6 +9,7 @@ silently become an (N, N) loss.  To broadcast on purpose, write
 import math
 
 from .. import functional as F
+from .facts import loss
 from .risk import reduce
 from .validation import check_float_like, check_nonnegative, check_positive, check_tensor
 
@@ -31,23 +32,33 @@ def huber_pointwise(error, delta):
     return inner * (error - 0.5 * inner)
 
 
+@loss(family="regression", formula="e², e = y - x", reference="torch.nn.functional.mse_loss",
+      convex=True, smooth=True, kinks="none", module="MSELoss")
 def mse_loss(input, target, reduction="mean"):
     """Mean squared error: 𝓛 = e², e = y - x.   (torch.nn.functional.mse_loss)"""
     error = _error(input, target)
     return reduce(error * error, reduction)
 
 
+@loss(family="regression", formula="|e|", reference="torch.nn.functional.l1_loss", convex=True,
+      smooth=False, kinks="e = 0 (subgradient 0)", module="L1Loss")
 def l1_loss(input, target, reduction="mean"):
     """Mean absolute error: 𝓛 = |e|, with subgradient 0 at e = 0 as PyTorch.   (F.l1_loss)"""
     return reduce(F.abs(_error(input, target)), reduction)
 
 
+@loss(family="regression", formula="½e² if |e| ≤ δ else δ(|e| - ½δ)",
+      reference="torch.nn.functional.huber_loss", convex=True, smooth=False,
+      kinks="second derivative jumps at |e| = δ", module="HuberLoss")
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """Huber: 𝓛 = ½e² if |e| ≤ δ else δ(|e| - ½δ); δ > 0.   (F.huber_loss)"""
     check_positive("delta", delta)
     return reduce(huber_pointwise(_error(input, target), delta), reduction)
 
 
+@loss(family="regression", formula="½e²/β if |e| < β else |e| - ½β",
+      reference="torch.nn.functional.smooth_l1_loss", convex=True, smooth=False,
+      kinks="second derivative jumps at |e| = β; β = 0 is |e|", module="SmoothL1Loss")
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     """Smooth L1: 𝓛 = ½e²/β if |e| < β else |e| - ½β; β ≥ 0, and β = 0 is |e|.   (F.smooth_l1_loss)
 
@@ -60,6 +71,9 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     return reduce(huber_pointwise(error, beta) * (1.0 / beta), reduction)
 
 
+@loss(family="regression", formula="log cosh e = e + softplus(-2e) - log 2",
+      reference="numpy:log_cosh_loss", convex=True, smooth=True, kinks="none",
+      module="LogCoshLoss")
 def log_cosh_loss(input, target, reduction="mean"):
     """Log-cosh: 𝓛 = log cosh e, computed as e + softplus(-2e) - log 2.
 
@@ -73,6 +87,8 @@ def log_cosh_loss(input, target, reduction="mean"):
     return reduce(error + F.softplus(-2.0 * error) - math.log(2.0), reduction)
 
 
+@loss(family="regression", formula="e·tanh(e/2)", reference="numpy:smae_loss", convex=False,
+      smooth=True, kinks="none (quasi-convex: f'' < 0 for |e| > ≈2.40)", module="SMAELoss")
 def smae_loss(input, target, reduction="mean"):
     """Smooth mean absolute error (Noel et al., seed 001): 𝓛 = e·tanh(e/2).
 

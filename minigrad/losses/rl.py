@@ -5,6 +5,7 @@ critic) are detached: they steer the gradient but receive none.
 """
 from .. import functional as F
 from .classification import pick_class
+from .facts import loss
 from .risk import reduce
 from .validation import (check_class_indices, check_device, check_float_like, check_in_range,
                          check_labels_in, check_ndim, check_tensor)
@@ -27,6 +28,8 @@ def _check_per_sample(name, value, scores, scores_name):
                          f"{scores.shape[:1]}, got {value.shape}")
 
 
+@loss(family="rl", formula="(r + γ·(1 - done)·max_a′ Q′(s′, a′) - Q(s, a))²",
+      reference="numpy:td_loss", convex=True, smooth=True, kinks="none", module="TDLoss")
 def td_loss(q, actions, rewards, next_q, dones, gamma=0.99, reduction="mean"):
     """Temporal-difference (Q-learning) loss:
 
@@ -49,6 +52,9 @@ def td_loss(q, actions, rewards, next_q, dones, gamma=0.99, reduction="mean"):
     return reduce(error * error, reduction)
 
 
+@loss(family="rl", formula="-log softmax(logits)_a · A", reference="numpy:policy_gradient_loss",
+      convex=False, smooth=True, kinks="none (convex where A ≥ 0, concave where A < 0)",
+      module="PolicyGradientLoss")
 def policy_gradient_loss(logits, actions, advantages, reduction="mean"):
     """REINFORCE / actor loss: 𝓛 = -log π(a|s)·A(s, a), π = softmax(logits).
 

@@ -5,6 +5,7 @@ pixels:  intersection Σp·y, and the smoothing ε keeps empty masks at a loss o
 """
 from .. import functional as F
 from .classification import binary_cross_entropy_with_logits
+from .facts import loss
 from .risk import reduce
 from .validation import check_float_like, check_nonnegative, check_probabilities, check_tensor
 
@@ -19,6 +20,8 @@ def _overlap_sums(input, target):
     return (input * target).sum(axis=axes), (input + target).sum(axis=axes)
 
 
+@loss(family="segmentation", formula="1 - (2Σpy + ε)/(Σp + Σy + ε)", reference="numpy:dice_loss",
+      convex=False, smooth=True, kinks="none", module="DiceLoss")
 def dice_loss(input, target, eps=1.0, reduction="mean"):
     """Soft Dice loss: 𝓛 = 1 - (2Σp·y + ε)/(Σp + Σy + ε), per sample."""
     check_nonnegative("eps", eps)
@@ -26,6 +29,8 @@ def dice_loss(input, target, eps=1.0, reduction="mean"):
     return reduce(1.0 - (2.0 * intersection + eps) / (total + eps), reduction)
 
 
+@loss(family="segmentation", formula="1 - (Σpy + ε)/(Σp + Σy - Σpy + ε)",
+      reference="numpy:iou_loss", convex=False, smooth=True, kinks="none", module="IoULoss")
 def iou_loss(input, target, eps=1.0, reduction="mean"):
     """Soft Jaccard (IoU) loss: 𝓛 = 1 - (Σp·y + ε)/(Σp + Σy - Σp·y + ε), per sample."""
     check_nonnegative("eps", eps)
@@ -33,6 +38,9 @@ def iou_loss(input, target, eps=1.0, reduction="mean"):
     return reduce(1.0 - (intersection + eps) / (total - intersection + eps), reduction)
 
 
+@loss(family="segmentation", formula="dice_loss(σ(x), y) + BCE-with-logits(x, y)",
+      reference="numpy:dice_bce_loss", convex=False, smooth=True, kinks="none",
+      module="DiceBCELoss")
 def dice_bce_loss(input, target, reduction="mean"):
     """Dice + BCE of logits x: 𝓛 = dice_loss(σ(x), y) + BCE-with-logits(x, y), per sample.
 

@@ -1,7 +1,8 @@
 """Loss modules: one class per function of minigrad.losses, as torch.nn.MSELoss is to
 torch.nn.functional.mse_loss.
 
-Each class is generated from its function's signature: the arguments without a default are the
+Each class is generated from its function's signature (its name is the one the function
+declares in the loss catalogue, minigrad.losses.FACTS): the arguments without a default are the
 tensors ``forward`` takes; those with a default are the options the constructor takes (same
 names, same defaults), kept as attributes.  So the checks of every argument stay in one place,
 the function::
@@ -11,23 +12,11 @@ the function::
 """
 import inspect
 
-from .. import losses
+from ..losses import FACTS
 from .module import Module
 
-CLASS_NAMES = {
-    "mse_loss": "MSELoss", "l1_loss": "L1Loss", "huber_loss": "HuberLoss",
-    "smooth_l1_loss": "SmoothL1Loss", "log_cosh_loss": "LogCoshLoss", "smae_loss": "SMAELoss",
-    "binary_cross_entropy": "BCELoss", "binary_cross_entropy_with_logits": "BCEWithLogitsLoss",
-    "cross_entropy": "CrossEntropyLoss", "nll_loss": "NLLLoss", "kl_div": "KLDivLoss",
-    "sigmoid_focal_loss": "SigmoidFocalLoss", "focal_loss": "FocalLoss",
-    "hinge_loss": "HingeLoss", "square_loss": "SquareLoss", "logistic_loss": "LogisticLoss",
-    "zero_one_loss": "ZeroOneLoss", "m_loss": "MLoss", "l_loss": "LLoss",
-    "contrastive_loss": "ContrastiveLoss", "triplet_margin_loss": "TripletMarginLoss",
-    "dice_loss": "DiceLoss", "iou_loss": "IoULoss", "dice_bce_loss": "DiceBCELoss",
-    "vae_loss": "VAELoss", "gan_discriminator_loss": "GANDiscriminatorLoss",
-    "gan_generator_loss": "GANGeneratorLoss", "detection_loss": "DetectionLoss",
-    "td_loss": "TDLoss", "policy_gradient_loss": "PolicyGradientLoss",
-}
+CLASS_NAMES = {name: facts.module for name, facts in FACTS.items()}
+"""Loss function name → class name, as each loss declares it (``@loss(module=...)``)."""
 
 
 def loss_class(function, class_name):
@@ -71,7 +60,7 @@ def loss_class(function, class_name):
         "inputs": tuple(inputs), "options": tuple(p.name for p in options)})
 
 
-for _function_name, _class_name in CLASS_NAMES.items():
-    globals()[_class_name] = loss_class(getattr(losses, _function_name), _class_name)
+globals().update({facts.module: loss_class(facts.function, facts.module)
+                  for facts in FACTS.values()})
 
 __all__ = list(CLASS_NAMES.values())

@@ -9,6 +9,7 @@ from hypothesis.extra.numpy import mutually_broadcastable_shapes
 
 import minigrad as mg
 
+from ..samples import Draw
 from .test_ops import compare_with_torch
 
 SETTINGS = settings(max_examples=30, deadline=None,
@@ -19,30 +20,16 @@ def shapes(num_shapes):
     return mutually_broadcastable_shapes(num_shapes=num_shapes, min_dims=0, max_dims=4, max_side=3)
 
 
-def normal(rng, shape):
-    return np.asarray(rng.standard_normal(shape))
-
-
-def positive(rng, shape):
-    return np.asarray(rng.uniform(0.5, 2.0, shape))
-
-
-def integers(rng, shape):  # maximum/minimum: integers never tie with half-integers
-    return np.asarray(rng.integers(-3, 4, shape), dtype=np.float64)
-
-
-def half_integers(rng, shape):
-    return np.asarray(rng.integers(-3, 3, shape) + 0.5, dtype=np.float64)
-
-
+# (fn, torch fn, draw of a, draw of b), draws from tests/samples.py's vocabulary;
+# maximum/minimum: integers never tie with half-integers
 BINARY = {
-    "add": (lambda a, b: a + b, lambda a, b: a + b, normal, normal),
-    "mul": (lambda a, b: a * b, lambda a, b: a * b, normal, normal),
-    "div": (lambda a, b: a / b, lambda a, b: a / b, normal, positive),
-    "rdiv": (lambda a, b: b / a, lambda a, b: b / a, positive, normal),
-    "maximum": (mg.maximum, torch.maximum, integers, half_integers),
+    "add": (lambda a, b: a + b, lambda a, b: a + b, Draw.normal, Draw.normal),
+    "mul": (lambda a, b: a * b, lambda a, b: a * b, Draw.normal, Draw.normal),
+    "div": (lambda a, b: a / b, lambda a, b: a / b, Draw.normal, Draw.positive),
+    "rdiv": (lambda a, b: b / a, lambda a, b: b / a, Draw.positive, Draw.normal),
+    "maximum": (mg.maximum, torch.maximum, Draw.integers, Draw.half_integers),
     "minimum_swapped": (lambda a, b: mg.minimum(b, a), lambda a, b: torch.minimum(b, a),
-                        integers, half_integers),
+                        Draw.integers, Draw.half_integers),
 }
 
 
@@ -52,8 +39,8 @@ BINARY = {
 def test_binary_broadcasting_matches_torch(name, data, seed, device):
     fn, tfn, gen_a, gen_b = BINARY[name]
     shape_a, shape_b = data.input_shapes
-    rng = np.random.default_rng(seed)
-    arrays = [gen_a(rng, shape_a), gen_b(rng, shape_b)]
+    draw = Draw(seed)
+    arrays = [gen_a(draw, *shape_a), gen_b(draw, *shape_b)]
     compare_with_torch(fn, tfn, arrays, device, seed=seed)
 
 
@@ -61,8 +48,8 @@ def test_binary_broadcasting_matches_torch(name, data, seed, device):
 @given(data=shapes(3), seed=st.integers(0, 2 ** 32 - 1))
 def test_where_broadcasting_matches_torch(data, seed, device):
     shape_c, shape_a, shape_b = data.input_shapes
-    rng = np.random.default_rng(seed)
-    arrays = [np.asarray(rng.random(shape_c) < 0.5), normal(rng, shape_a), normal(rng, shape_b)]
+    draw = Draw(seed)
+    arrays = [draw.mask(*shape_c), draw.normal(*shape_a), draw.normal(*shape_b)]
     compare_with_torch(mg.where, torch.where, arrays, device, seed=seed)
 
 

@@ -2,14 +2,16 @@
 the test-only oracle), first and second derivatives against finite differences (gradcheck,
 gradgradcheck), on both devices.
 
-A case is (name, minigrad function, torch function, samples).  A sample makes NumPy inputs:
-floating arrays become tensors that require grad, integer and bool arrays (indices, masks,
-conditions) tensors that do not.  Inputs are drawn away from kinks (abs, relu, clip, ties of
-max); the conventions at the kinks are tested on their own at the end of this file.
+A case is (name, minigrad function, torch function, samples).  A sample makes NumPy inputs,
+drawn with tests/samples.py's vocabulary (Draw, seeded by the case): floating arrays become
+tensors that require grad, integer and bool arrays (indices, masks, conditions) tensors that
+do not.  Inputs are drawn away from kinks (abs, relu, clip, ties of max); the conventions at
+the kinks are tested on their own at the end of this file.
 """
 import math
 import re
 import zlib
+from functools import partial
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -19,62 +21,23 @@ import torch
 import minigrad as mg
 from minigrad.check import gradcheck, gradgradcheck
 
+from ..samples import Draw, later
+
 RTOL, ATOL = 1e-10, 1e-12
 
 
-# --- input generators: each returns rng -> float64 (or int/bool) array -------------------------
-def N(*shape):
-    """Standard normal."""
-    return lambda rng: np.asarray(rng.standard_normal(shape))
-
-
-def P(*shape, low=0.5, high=2.0):
-    """Positive, away from 0 (domains of log, sqrt, pow, divisors)."""
-    return lambda rng: np.asarray(rng.uniform(low, high, shape))
-
-
-def A(*shape):
-    """Away from 0 on both sides (abs, relu: off their kink)."""
-    return lambda rng: np.asarray(rng.choice([-1.0, 1.0], shape) * rng.uniform(0.2, 1.5, shape))
-
-
-def D(*shape, spacing=0.3):
-    """Distinct values at least ``spacing`` apart (max/min without ties)."""
-    def gen(rng):
-        n = math.prod(shape)
-        values = (rng.permutation(n) - n / 2) * spacing + rng.uniform(-0.05, 0.05, n)
-        return values.reshape(shape)
-    return gen
-
-
-def G(*shape):
-    """Integers as floats: never equal to any value of H (maximum/minimum without ties)."""
-    return lambda rng: np.asarray(rng.integers(-3, 4, shape), dtype=np.float64)
-
-
-def H(*shape):
-    """Half-integers as floats."""
-    return lambda rng: np.asarray(rng.integers(-3, 3, shape) + 0.5, dtype=np.float64)
-
-
-def C(*shape, values=(-1.3, -0.9, -0.2, 0.1, 0.3, 0.8, 1.2)):
-    """Values at least 0.2 away from the clip bounds used below (±0.5, 1.0)."""
-    return lambda rng: np.asarray(rng.choice(values, shape), dtype=np.float64)
-
-
-def I(high, *shape):
-    """int64 indices in [0, high)."""
-    return lambda rng: np.asarray(rng.integers(0, high, shape), dtype=np.int64)
-
-
-def B(*shape):
-    """A bool mask."""
-    return lambda rng: np.asarray(rng.random(shape) < 0.5)
-
-
-def X(values):
-    """Fixed values (extreme inputs for the stability comparisons)."""
-    return lambda rng: np.asarray(values, dtype=np.float64)
+# --- inputs: tests/samples.py's vocabulary, named here and drawn when a test runs --------------
+N = partial(later, Draw.normal)                # standard normal
+P = partial(later, Draw.positive)              # away from 0: domains of log, sqrt, pow, divisors
+A = partial(later, Draw.away_from_zero)        # both signs, away from 0: abs, relu off the kink
+D = partial(later, Draw.distinct)              # values 0.3 apart: max/min without ties
+G = partial(later, Draw.integers)              # integers as floats: never equal to any value of H
+H = partial(later, Draw.half_integers)         # half-integers as floats
+CLIP_SAFE = (-1.3, -0.9, -0.2, 0.1, 0.3, 0.8, 1.2)  # ≥ 0.2 away from the clip bounds ±0.5, 1.0
+C = partial(later, Draw.choice, CLIP_SAFE)     # values away from the clip bounds
+I = partial(later, Draw.classes)               # int64 indices in [0, high)
+B = partial(later, Draw.mask)                  # a bool mask
+X = partial(later, Draw.fixed)                 # fixed values (extreme inputs for stability checks)
 
 
 class Sample(NamedTuple):
@@ -246,7 +209,7 @@ reduction("logsumexp", mg.logsumexp, lambda x, d, k: torch.logsumexp(x, d, k),
 
 def distinct_magnitudes(*shape):
     """Random signs, magnitudes at least 0.3 apart (the inf-norm without ties)."""
-    return lambda rng: np.sign(A(*shape)(rng)) * (D(*shape)(rng) + 10.0)
+    return lambda draw: np.sign(A(*shape)(draw)) * (D(*shape)(draw) + 10.0)
 
 
 for _ord in (1, 2, 3, math.inf):
@@ -394,8 +357,8 @@ GRADGRAD_PARAMS = [p for p in CHECK_PARAMS if p.values[0].gradgrad]
 
 # --- the harness ---------------------------------------------------------------------------------
 def make_arrays(case, sample):
-    rng = np.random.default_rng(zlib.crc32(f"{case.name}-{sample.id}".encode()))
-    return [g(rng) for g in sample.gens]
+    draw = Draw(zlib.crc32(f"{case.name}-{sample.id}".encode()))
+    return [g(draw) for g in sample.gens]
 
 
 def mg_inputs(arrays, device):

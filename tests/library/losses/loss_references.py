@@ -1,4 +1,5 @@
-"""The references that the loss registry names, resolved for the tests.
+"""The references that the loss catalogue names (``@loss(reference=...)``), resolved for the
+tests.
 
 - 'torch.…' names are PyTorch functions: they give values and, through torch.autograd,
   gradients to compare with the engine's.

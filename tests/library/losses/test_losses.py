@@ -1,15 +1,15 @@
-"""Tests of the loss catalogue, generated from the registry (minigrad.losses.registry).
+"""Tests of the loss catalogue, generated from its facts (minigrad.losses.FACTS, declared by
+``@loss`` on each loss) and its samples (tests/library/losses/samples.py).
 
-For every entry and every one of its samples, on both devices:
+For every loss and every one of its samples, on both devices:
 - values and gradients against the reference, for each reduction: relative 1e-10 in float64,
   1e-5 in float32 (gradients from PyTorch where it is the reference);
 - gradcheck (float64, finite differences) of every differentiable input; gradgradcheck of the
   smooth losses;
 - stability: finite values and gradients at extreme inputs, equal to PyTorch's values;
-- the registry covers every public loss, the loss modules forward to their functions, and the
-  docs table is the registry's.
+- every catalogued loss is public and has samples, the loss modules forward to their
+  functions, and the docs table is the catalogue's.
 """
-import pathlib
 import re
 
 import numpy as np
@@ -18,11 +18,13 @@ import pytest
 import minigrad as mg
 from minigrad import losses, nn
 from minigrad.check import gradcheck, gradgradcheck
-from minigrad.losses.registry import REGISTRY, markdown_table
-from minigrad.nn.loss import CLASS_NAMES
+from minigrad.losses import FACTS
+from minigrad.losses import facts as loss_facts
 
 from ... import ROOT
+from ...samples import Draw
 from . import loss_references as references
+from .samples import REGISTRY
 
 TOLERANCE = {"float64": 1e-10, "float32": 1e-5}
 
@@ -70,14 +72,14 @@ def _loss_of(entry, sample, reduction):
 def test_matches_reference(name, index, dtype, device):
     entry = REGISTRY[name]
     sample = entry.samples(dtype, device)[index]
-    reference = sample.reference or entry.reference
+    reference = sample.reference or entry.facts.reference
     indices = _grad_indices(entry, sample) if references.is_torch(reference) else ()
-    rng = np.random.default_rng(index)
+    draw = Draw(index)
     for reduction in entry.reductions or (None,):
         kwargs = _with_reduction(entry, sample, reduction)
         out = entry.function(*sample.args, **kwargs)
         assert out.dtype == np.dtype(dtype) and out.device == device
-        cotangent = rng.standard_normal(out.shape).astype(dtype)
+        cotangent = draw.normal(*out.shape).astype(dtype)
         expected, expected_grads = references.evaluate(reference, sample.args, kwargs,
                                                        cotangent, indices)
         assert out.shape == expected.shape, f"{name} {reduction}: shape"
@@ -102,7 +104,7 @@ def test_gradcheck(name, index, device):
     assert gradcheck(_loss_of(entry, sample, reduction), sample.args)
 
 
-@pytest.mark.parametrize("name,index", _cases(lambda e, s: e.smooth and _checkable(e, s)))
+@pytest.mark.parametrize("name,index", _cases(lambda e, s: e.facts.smooth and _checkable(e, s)))
 def test_gradgradcheck(name, index, device):
     entry = REGISTRY[name]
     sample = entry.samples("float64", device)[index]
@@ -115,7 +117,7 @@ def test_gradgradcheck(name, index, device):
 def test_stable_at_extremes(name, index, dtype, device):
     entry = REGISTRY[name]
     sample = entry.extreme_samples(dtype, device)[index]
-    reference = sample.reference or entry.reference
+    reference = sample.reference or entry.facts.reference
     for reduction in [r for r in ("none", "mean") if r in entry.reductions] or [None]:
         kwargs = _with_reduction(entry, sample, reduction)
         out = entry.function(*sample.args, **kwargs)
@@ -130,32 +132,62 @@ def test_stable_at_extremes(name, index, dtype, device):
             assert g is None or np.all(np.isfinite(g.numpy())), f"{name}: gradient at {sample.note}"
 
 
-# --- the registry itself ---------------------------------------------------------------------
+# --- the catalogue and its samples -----------------------------------------------------------
 def test_registry_covers_every_public_loss():
     public_losses = set(losses.__all__) - set(losses.HELPERS)
-    assert public_losses == set(losses.LOSSES)
-    missing = public_losses - set(REGISTRY)
-    assert not missing, f"losses without a registry entry: {sorted(missing)}"
-    assert set(REGISTRY) <= public_losses
+    assert public_losses == set(losses.LOSSES) == set(FACTS)
+    assert losses.LOSSES == tuple(FACTS)
+    for name, facts in FACTS.items():
+        assert getattr(losses, name) is facts.function, f"{name} is not exported by losses"
+        assert facts.function.facts is facts and facts.name == name
+        assert getattr(nn, facts.module).function is facts.function, f"no nn.{facts.module}"
+
+
+def test_loss_decorator_refuses_a_second_entry_and_bad_facts():
+    facts = dict(family="regression", formula="e²", reference="numpy:mse_loss", convex=True,
+                 smooth=True, kinks="none", module="ThrowawayLoss")
+
+    def mse_loss(input, target, reduction="mean"):  # another function of a catalogued name
+        """Not a loss of the catalogue."""
+
+    def throwaway_loss(input, target, reduction="mean"):
+        """Not a loss of the catalogue."""
+
+    with pytest.raises(ValueError, match="already has a loss named 'mse_loss'"):
+        loss_facts.loss(**facts)(mse_loss)
+    with pytest.raises(ValueError, match="class name 'MSELoss' is mse_loss's"):
+        loss_facts.loss(**{**facts, "module": "MSELoss"})(throwaway_loss)
+    with pytest.raises(TypeError, match="convex and smooth"):
+        loss_facts.loss(**{**facts, "convex": "yes"})(throwaway_loss)
+    with pytest.raises(TypeError, match="formula must be a non-empty string"):
+        loss_facts.loss(**{**facts, "formula": ""})(throwaway_loss)
+    assert "throwaway_loss" not in FACTS and not hasattr(throwaway_loss, "facts")
+
+
+def test_every_catalogued_loss_has_samples():
+    """A loss cannot land untested: @loss puts it in FACTS, and here it needs samples."""
+    missing = [name for name in FACTS if name not in REGISTRY]
+    assert not missing, f"losses without samples in tests/library/losses/samples.py: {missing}"
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
 def test_registry_entry_is_complete(name):
     import inspect
     entry = REGISTRY[name]
+    facts = entry.facts
     parameters = inspect.signature(entry.function).parameters
-    assert references.known(entry.reference), entry.reference
+    assert references.known(facts.reference), facts.reference
     assert set(entry.domain) <= set(parameters), "domain names an unknown argument"
     tensors = [name for name, p in parameters.items() if p.default is p.empty]
     assert set(tensors) <= set(entry.domain), "every tensor argument has a domain"
-    assert entry.formula and entry.kinks and entry.family
+    assert facts.formula and facts.kinks and facts.family and facts.module
     assert ("reduction" in parameters) == bool(entry.reductions)
     assert entry.function.__doc__, "docstring with the formula"
     samples = entry.samples()
     assert samples, "at least one sample"
     for sample in samples + entry.extreme_samples():
         assert set(sample.kwargs) <= set(parameters)
-        assert references.known(sample.reference or entry.reference)
+        assert references.known(sample.reference or facts.reference)
     for dtype in ("float64", "float32"):
         first = entry.samples(dtype)[0].args[0]
         assert first.dtype == np.dtype(dtype)
@@ -169,21 +201,22 @@ def test_samples_are_seeded():
                 np.testing.assert_array_equal(ta.numpy(), tb.numpy())
 
 
-def test_readme_table_is_generated_from_the_registry():
-    table = markdown_table()
-    for name in REGISTRY:
+def test_readme_table_is_generated_from_the_catalogue():
+    table = loss_facts.markdown_table()
+    for name in FACTS:
         assert f"`{name}`" in table
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- losses-table -->\n(.*?)<!-- /losses-table -->", readme, re.S)
     assert block and block.group(1) == table, \
-        "README's loss table is stale: paste minigrad.losses.registry.markdown_table() between its markers"
+        "README's loss table is stale: paste minigrad.losses.facts.markdown_table() between " \
+        "its markers"
 
 
 # --- loss modules ------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", list(REGISTRY))
 def test_loss_module_forwards_to_its_function(name, device):
     entry = REGISTRY[name]
-    cls = getattr(nn, CLASS_NAMES[name])
+    cls = getattr(nn, entry.facts.module)
     assert issubclass(cls, nn.Module)
     for sample in entry.samples("float64", device):
         module = cls(**sample.kwargs)

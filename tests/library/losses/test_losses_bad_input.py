@@ -5,16 +5,11 @@ import math
 import numpy as np
 import pytest
 
-import minigrad as mg
 from minigrad import losses as L
 
+from ...samples import Maker
 
-def f64(values):
-    return mg.tensor(np.asarray(values, dtype=np.float64))
-
-
-def ints(values):
-    return mg.tensor(np.asarray(values, dtype=np.int64))
+f64, ints = Maker(0).fixed, Maker(0).indices  # given float64 and int64 values, on the CPU
 
 
 X = f64([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]])       # (2, 3) predictions / logits

@@ -8,7 +8,9 @@ import pytest
 
 import minigrad as mg
 from minigrad import losses
-from minigrad.losses.registry import REGISTRY
+
+from ...samples import Maker
+from .samples import REGISTRY
 
 PROBABILITIES = np.linspace(0.001, 0.999, 999)
 
@@ -56,10 +58,8 @@ def test_seed_numbers(device):
 
 # --- identities ------------------------------------------------------------------------------
 def _logits_and_labels(device, shape=(6, 4)):
-    rng = np.random.default_rng(1)
-    x = mg.tensor(rng.normal(size=shape) * 2, device=device)
-    y = mg.tensor(rng.integers(0, shape[1], (shape[0],) + shape[2:]), device=device)
-    return x, y
+    m = Maker(1, device=device)
+    return m.normal(*shape, scale=2.0), m.classes(shape[1], shape[0], *shape[2:])
 
 
 @pytest.mark.parametrize("shape", [(6, 4), (2, 3, 2, 2)])
@@ -86,8 +86,8 @@ def test_label_smoothing(device):
 
 
 def test_smooth_l1_with_beta_one_is_huber_with_delta_one(device):
-    rng = np.random.default_rng(2)
-    x, y = (mg.tensor(rng.normal(size=20) * 2, device=device) for _ in range(2))
+    m = Maker(2, device=device)
+    x, y = m.normal(20, scale=2.0), m.normal(20, scale=2.0)
     np.testing.assert_allclose(losses.smooth_l1_loss(x, y, beta=1.0, reduction="none").numpy(),
                                losses.huber_loss(x, y, delta=1.0, reduction="none").numpy(),
                                rtol=1e-15)
@@ -95,7 +95,7 @@ def test_smooth_l1_with_beta_one_is_huber_with_delta_one(device):
 
 def test_bce_of_sigmoid_is_bce_with_logits(device):
     x = mg.tensor(np.linspace(-8, 8, 33), device=device, requires_grad=True)
-    y = mg.tensor(np.random.default_rng(3).uniform(size=33), device=device)
+    y = Maker(3, device=device).uniform(33)
     via_probabilities = losses.binary_cross_entropy(mg.sigmoid(x), y, reduction="none")
     via_logits = losses.binary_cross_entropy_with_logits(x, y, reduction="none")
     np.testing.assert_allclose(via_probabilities.numpy(), via_logits.numpy(), rtol=1e-12)
@@ -203,12 +203,12 @@ def test_l_is_stricter_than_cross_entropy_only_below_0_117():
     np.testing.assert_array_equal(stricter, PROBABILITIES < crossover)
 
 
-# --- the registry's convexity claims -----------------------------------------------------------
+# --- the catalogue's convexity claims ----------------------------------------------------------
 def _default_option_samples(entry, seed):
     return [s for s in entry.samples(seed=seed) if not s.kwargs]
 
 
-@pytest.mark.parametrize("name", [name for name, e in REGISTRY.items() if e.convex])
+@pytest.mark.parametrize("name", [name for name, e in REGISTRY.items() if e.facts.convex])
 def test_claimed_convexity_holds_between_samples(name):
     """f(t·a + (1-t)·b) ≤ t·f(a) + (1-t)·f(b) for the prediction, between two seeds' samples."""
     entry = REGISTRY[name]
