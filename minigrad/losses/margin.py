@@ -62,7 +62,9 @@ class NoGradient(Function):
     Not a derivative: it makes ``loss.backward()`` fail loudly instead of returning zeros.
     """
 
-    def forward(self, input, values, name):
+    rule = "none: backward raises NotDifferentiableError"
+
+    def forward(self, input, *, values, name):
         self.loss_name = name
         return values
 
@@ -71,6 +73,9 @@ class NoGradient(Function):
             f"{self.loss_name} is not differentiable: its gradient is 0 almost everywhere and "
             "undefined at the jumps. Use it as a metric, and train with a surrogate "
             "(hinge_loss, logistic_loss, square_loss).")
+
+    def params(self):
+        return {"loss": self.loss_name}  # the values are data, not a setting worth showing
 
 
 @loss(family="margin", formula="1[y·x ≤ 0]", reference="numpy:zero_one_loss", convex=False,
