@@ -5,6 +5,7 @@ composed here from other methods; ``minigrad.functional`` offers the same operat
 functions.  So "where is ``+``?" has one answer: ``Tensor.__add__`` → ``ops.Add``.
 """
 import math
+import operator
 
 import numpy as np
 
@@ -104,21 +105,11 @@ class Tensor:
         return t
 
     # --- attributes --------------------------------------------------------------------------
-    @property
-    def shape(self):
-        return self.data.shape
-
-    @property
-    def ndim(self):
-        return self.data.ndim
-
-    @property
-    def size(self):
-        return self.data.size
-
-    @property
-    def dtype(self):
-        return self.data.dtype
+    # The array's own attributes, read through.
+    shape = property(lambda self: self.data.shape)
+    ndim = property(lambda self: self.data.ndim)
+    size = property(lambda self: self.data.size)
+    dtype = property(lambda self: self.data.dtype)
 
     @property
     def xp(self):
@@ -261,29 +252,22 @@ class Tensor:
             return Tensor._wrap(np.asarray(other))
         raise TypeError(f"operand: unsupported type {type(other).__name__}")
 
-    def __add__(self, other):
-        return ops.Add.apply(self, self._operand(other))
+    def _two_inputs(op):
+        """The operator for the two-input primitive ``op`` (t + 2) and its reflected form
+        (2 + t, which Python calls on the right operand)."""
+        def method(self, other):
+            return op.apply(self, self._operand(other))
 
-    def __radd__(self, other):
-        return ops.Add.apply(self._operand(other), self)
+        def reflected(self, other):
+            return op.apply(self._operand(other), self)
+        return method, reflected
 
-    def __sub__(self, other):
-        return ops.Sub.apply(self, self._operand(other))
-
-    def __rsub__(self, other):
-        return ops.Sub.apply(self._operand(other), self)
-
-    def __mul__(self, other):
-        return ops.Mul.apply(self, self._operand(other))
-
-    def __rmul__(self, other):
-        return ops.Mul.apply(self._operand(other), self)
-
-    def __truediv__(self, other):
-        return ops.Div.apply(self, self._operand(other))
-
-    def __rtruediv__(self, other):
-        return ops.Div.apply(self._operand(other), self)
+    __add__, __radd__ = _two_inputs(ops.Add)
+    __sub__, __rsub__ = _two_inputs(ops.Sub)
+    __mul__, __rmul__ = _two_inputs(ops.Mul)
+    __truediv__, __rtruediv__ = _two_inputs(ops.Div)
+    __matmul__, __rmatmul__ = _two_inputs(ops.MatMul)
+    del _two_inputs
 
     def __pow__(self, exponent):
         if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
@@ -293,46 +277,25 @@ class Tensor:
     def __rpow__(self, base):
         return ops.Pow.apply(self._operand(base), self)
 
-    def __matmul__(self, other):
-        return ops.MatMul.apply(self, self._operand(other))
-
-    def __rmatmul__(self, other):
-        return ops.MatMul.apply(self._operand(other), self)
-
     def __neg__(self):
         return ops.Neg.apply(self)
 
-    def _compare(self, other, compare):
-        return Tensor._wrap(compare(self.data, self._operand(other).data))
+    def _comparison(compare):
+        """An operator that compares (or combines bools) elementwise, outside the graph."""
+        def method(self, other):
+            return Tensor._wrap(compare(self.data, self._operand(other).data))
+        return method
 
-    def __eq__(self, other):
-        return self._compare(other, lambda a, b: a == b)
-
-    def __ne__(self, other):
-        return self._compare(other, lambda a, b: a != b)
-
-    def __lt__(self, other):
-        return self._compare(other, lambda a, b: a < b)
-
-    def __le__(self, other):
-        return self._compare(other, lambda a, b: a <= b)
-
-    def __gt__(self, other):
-        return self._compare(other, lambda a, b: a > b)
-
-    def __ge__(self, other):
-        return self._compare(other, lambda a, b: a >= b)
+    __eq__, __ne__ = _comparison(operator.eq), _comparison(operator.ne)
+    __lt__, __le__ = _comparison(operator.lt), _comparison(operator.le)
+    __gt__, __ge__ = _comparison(operator.gt), _comparison(operator.ge)
+    __and__, __or__ = _comparison(operator.and_), _comparison(operator.or_)
+    del _comparison
 
     def __invert__(self):
         if self.dtype != bool_:
             raise TypeError(f"~ needs a bool tensor, not {self.dtype}")
         return Tensor._wrap(~self.data)
-
-    def __and__(self, other):
-        return self._compare(other, lambda a, b: a & b)
-
-    def __or__(self, other):
-        return self._compare(other, lambda a, b: a | b)
 
     def __getitem__(self, index):
         """self[index] with NumPy's rules; repeated integer indices accumulate their gradients."""
@@ -488,33 +451,24 @@ class Tensor:
     def pow(self, exponent):
         return self ** exponent
 
-    def exp(self):
-        return ops.Exp.apply(self)
+    def _one_input(op, doc):
+        """The method that applies the one-input primitive ``op`` to the tensor."""
+        def method(self):
+            return op.apply(self)
+        method.__name__, method.__qualname__ = op.op_name, f"Tensor.{op.op_name}"
+        method.__doc__ = f"{doc} (the primitive ops.{op.__name__})."
+        return method
 
-    def log(self):
-        return ops.Log.apply(self)
-
-    def log1p(self):
-        return ops.Log1p.apply(self)
-
-    def sqrt(self):
-        return ops.Sqrt.apply(self)
-
-    def abs(self):
-        return ops.Abs.apply(self)
-
-    def tanh(self):
-        return ops.Tanh.apply(self)
-
-    def sigmoid(self):
-        return ops.Sigmoid.apply(self)
-
-    def relu(self):
-        return ops.Relu.apply(self)
-
-    def softplus(self):
-        """log(1 + eˣ), finite for any x (a primitive: see ops.Softplus)."""
-        return ops.Softplus.apply(self)
+    exp = _one_input(ops.Exp, "eˣ")
+    log = _one_input(ops.Log, "The natural logarithm")
+    log1p = _one_input(ops.Log1p, "log(1 + x), exact for tiny x")
+    sqrt = _one_input(ops.Sqrt, "√x")
+    abs = _one_input(ops.Abs, "|x|")
+    tanh = _one_input(ops.Tanh, "tanh x")
+    sigmoid = _one_input(ops.Sigmoid, "σ(x) = 1/(1 + e⁻ˣ), without overflow")
+    relu = _one_input(ops.Relu, "max(x, 0)")
+    softplus = _one_input(ops.Softplus, "log(1 + eˣ), finite for any x")
+    del _one_input
 
     def clip(self, min=None, max=None):
         """x limited to [min, max]; the gradient is 1 inside (ends included) and 0 outside."""

@@ -238,21 +238,26 @@ class Clip(Elementwise):
         return (g * constant(inside, g),)  # float × bool mask: one pass
 
 
-class Maximum(Elementwise):
-    """max(a, b) elementwise."""
-
-    rule = "d/da = 1 where a > b, ½ where a = b (ties share), else 0"
-
-    def forward(self, a, b):
-        self.share_a = (a > b) + 0.5 * (a == b)  # a's share of the gradient
-        return self.xp.maximum(a, b)
+class Pick(Elementwise):
+    """One of a and b, element by element: the gradient goes to the one picked, and where they
+    tie each gets half.  ``forward`` keeps ``share_a``, a's share (1, ½ or 0)."""
 
     def backward(self, g):
         share = self.share_a.astype(g.dtype)
         return g * constant(share, g), g * constant(1 - share, g)
 
 
-class Minimum(Elementwise):
+class Maximum(Pick):
+    """max(a, b) elementwise."""
+
+    rule = "d/da = 1 where a > b, ½ where a = b (ties share), else 0"
+
+    def forward(self, a, b):
+        self.share_a = (a > b) + 0.5 * (a == b)
+        return self.xp.maximum(a, b)
+
+
+class Minimum(Pick):
     """min(a, b) elementwise."""
 
     rule = "d/da = 1 where a < b, ½ where a = b (ties share), else 0"
@@ -260,10 +265,6 @@ class Minimum(Elementwise):
     def forward(self, a, b):
         self.share_a = (a < b) + 0.5 * (a == b)
         return self.xp.minimum(a, b)
-
-    def backward(self, g):
-        share = self.share_a.astype(g.dtype)
-        return g * constant(share, g), g * constant(1 - share, g)
 
 
 class Where(Elementwise):

@@ -8,16 +8,18 @@ from .pointwise import Elementwise
 
 
 class Reshape(Function):
-    """a viewed with another shape."""
+    """a viewed with another shape (one entry of ``shape`` may be -1: inferred from the size).
+
+    The backward reshapes g to a's shape: every element keeps its place in memory order.
+    """
 
     rule = "Backward: g reshaped to a's shape"
 
     def forward(self, a, *, shape):
-        self.in_shape = a.shape
         return a.reshape(shape)
 
     def backward(self, g):
-        return (g.reshape(self.in_shape),)
+        return (g.reshape(self.inputs[0].shape),)
 
 
 class Permute(Function):
@@ -148,8 +150,7 @@ class Cast(Elementwise):
     rule = "d/da = 1 (g converted back to a's dtype)"
 
     def forward(self, a, *, dtype):
-        self.source = a.dtype
         return a.astype(dtype)
 
     def backward(self, g):
-        return (g.astype(self.source),)
+        return (g.astype(self.inputs[0].dtype),)
