@@ -1,4 +1,7 @@
-"""Timing helpers shared by the benchmarks: best-of-N wall time, and a ratio table."""
+"""Timing helpers shared by the benchmarks: best-of-N wall time, and a ratio table.
+
+The benchmarks import it as ``from .common import ...``: run them from the repository root as
+modules of the ``benchmarks`` package, ``python -m benchmarks.engine`` (no path set-up)."""
 import time
 
 

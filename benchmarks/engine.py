@@ -1,6 +1,6 @@
 """Engine overhead and throughput: minigrad against PyTorch CPU and hand-written NumPy.
 
-    python benchmarks/engine.py
+    python -m benchmarks.engine          (from the repository root, minigrad installed)
 
 1. Small ops: a chain of 200 applications of one op on an 8×8 float32 tensor, forward and
    backward; µs per op.  This measures the per-op overhead of the Python engine.
@@ -9,16 +9,12 @@
 NumPy is the hand-written forward and backward of the same chain.  Ratios > 1 mean minigrad
 is slower.  Threads: each library uses its default (BLAS) threads.
 """
-import sys
-from pathlib import Path
-
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import minigrad as mg  # noqa: E402
-from common import best_time, print_table  # noqa: E402
+import minigrad as mg
+
+from .common import best_time, print_table
 
 CHAIN = 200
 

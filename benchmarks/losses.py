@@ -1,7 +1,7 @@
 """Forward + backward of every loss on 10⁶ float32 elements: minigrad against PyTorch (CPU).
 
-    python benchmarks/losses.py [--repeat 15] [--only NAME ...] [--torch-threads 1]
-                                [--keep-freed-memory]
+    python -m benchmarks.losses [--repeat 15] [--only NAME ...] [--torch-threads 1]
+                                [--keep-freed-memory]     (from the repository root)
 
 For each loss, the same inputs (made once, outside the timing) go to minigrad and to PyTorch:
 PyTorch's own function where it has one, else the same formula written with torch operations
@@ -12,9 +12,7 @@ table gives the ratio minigrad / PyTorch per loss, and the median ratio.
 """
 import argparse
 import math
-import os
 import statistics
-import sys
 import time
 from dataclasses import dataclass
 
@@ -22,9 +20,8 @@ import numpy as np
 import torch
 import torch.nn.functional as TF
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-import minigrad as mg  # noqa: E402
-from minigrad import losses as L  # noqa: E402
+import minigrad as mg
+from minigrad import losses as L
 
 N = 1_000_000
 ROWS, CLASSES = 10_000, 100

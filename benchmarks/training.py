@@ -1,7 +1,9 @@
 """Training speed and memory: minigrad against PyTorch CPU and a hand-written NumPy MLP.
 
-    python benchmarks/training.py            # the full run (2000 steps for the memory check)
-    python benchmarks/training.py --quick    # 200 steps for the memory check
+    python -m benchmarks.training            # the full run (2000 steps for the memory check)
+    python -m benchmarks.training --quick    # 200 steps for the memory check
+
+(from the repository root, minigrad installed.)
 
 1. One epoch of an MLP 64→128→128→10 (ReLU) on the digits (1437 training samples, batches
    of 64, SGD lr 0.1, cross-entropy), float32.  Target: minigrad ≤ 1.0× PyTorch.
@@ -22,10 +24,8 @@ that waits for a busy core can slow a step down several times.
 import argparse
 import gc
 import os
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
 THREADS = os.environ.setdefault("BENCH_THREADS", "1")
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -34,12 +34,11 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 torch.set_num_threads(int(THREADS))
 import minigrad as mg  # noqa: E402
 from minigrad import data, nn, optim  # noqa: E402
-from common import print_table  # noqa: E402
+
+from .common import print_table  # noqa: E402
 
 LR = 0.1
 

@@ -1,5 +1,4 @@
-"""Datasets and loaders, all offline: scikit-learn's bundled data sets and a synthetic
-robust-regression problem (the paper's Fig. 4 and Table 1).
+"""Datasets and loaders, all offline: scikit-learn's bundled data sets.
 
     data = load_digits()                                   # standardised, split, seeded
     loader = DataLoader(TensorDataset(data.x_train, data.y_train), batch_size=64, shuffle=True)
@@ -155,46 +154,3 @@ load_breast_cancer = _bundled_loader("breast_cancer", True, "Breast tumours: 569
                                                             "features, 2 classes (1 = benign).")
 load_diabetes = _bundled_loader("diabetes", False, "Diabetes progression: 442 samples, 10 "
                                                    "features, a continuous target.")
-
-
-# --- the paper's robust regression --------------------------------------------------------------
-RobustRegression = namedtuple("RobustRegression", "x y is_outlier slope intercept")
-RobustRegression.__doc__ = ("Points (x, y) of 1-D tensors, a bool mask of the outliers, and the "
-                            "true line y = slope·x + intercept.")
-
-
-def make_robust_regression(n=1000, n_outliers=500, slope=2.0, intercept=3.0, x_range=(0.0, 10.0),
-                           outlier_mean=(3.0, 30.0), outlier_cov=((4.0, 0.0), (0.0, 25.0)),
-                           seed=0, dtype=float32, device="cpu"):
-    """The robust-regression data of the paper's Fig. 4 (Noel et al., seed 001).
-
-    ``n`` inliers on a line with unit Gaussian noise, and ``n_outliers`` points from a 2-D
-    Gaussian:
-
-        x ~ U(x_range),   y = slope·x + intercept + ε,   ε ~ N(0, 1)
-        (x, y)_outlier ~ N(outlier_mean, outlier_cov)
-
-    The paper gives neither its line nor its outliers' mean and covariance; these defaults are
-    ours.  They put a cloud of outliers above the left part of the line, far enough (about 20
-    units, twenty noise standard deviations) that the squared error is pulled far off the line
-    while losses that grow linearly stay near it.  Fitting y = a·x + b by Adam on seeds 0–4,
-    the errors of (slope, intercept) are, mean ± std: MSE 78 ± 3 % and 460 ± 12 %, log-cosh
-    15 ± 2 % and 88 ± 11 %, SMAE 11 ± 1 % and 64 ± 6 % — the paper's order (its Table 1:
-    MSE 68 / 206, log-cosh 23 / 82, SMAE 9 / 23).
-
-    Returns RobustRegression(x, y, is_outlier, slope, intercept): the inliers first, then the
-    outliers (shuffle with a DataLoader); x and y of shape (n + n_outliers,) — for a Linear
-    layer use x.reshape(-1, 1).  ``seed`` seeds a generator of its own, so that experiments
-    can repeat over seeds without touching minigrad's.
-    """
-    if n < 0 or n_outliers < 0 or n + n_outliers == 0:
-        raise ValueError(f"make_robust_regression: need n ≥ 0 and n_outliers ≥ 0, not both 0; "
-                         f"got n={n}, n_outliers={n_outliers}")
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(x_range[0], x_range[1], n)
-    y = slope * x + intercept + rng.standard_normal(n)
-    outliers = rng.multivariate_normal(outlier_mean, outlier_cov, n_outliers).reshape(-1, 2)
-    is_outlier = np.r_[np.zeros(n, dtype=bool), np.ones(n_outliers, dtype=bool)]
-    return RobustRegression(tensor(np.r_[x, outliers[:, 0]], dtype=dtype, device=device),
-                            tensor(np.r_[y, outliers[:, 1]], dtype=dtype, device=device),
-                            tensor(is_outlier, device=device), slope, intercept)

@@ -16,13 +16,7 @@
 # Every claim below is followed by a check that the notebook runs.
 
 # %%
-try:
-    import minigrad as mg
-except ImportError:  # minigrad is not installed: use the repository this notebook lives in
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path.cwd().parent))
-    import minigrad as mg
+import minigrad as mg
 import numpy as np
 from IPython.display import display
 

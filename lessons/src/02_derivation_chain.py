@@ -25,23 +25,17 @@
 # We follow the chain link by link, and check each claim with the engine.
 
 # %%
-try:
-    import minigrad as mg
-except ImportError:  # minigrad is not installed: use the repository this notebook lives in
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path.cwd().parent))
-    import minigrad as mg
+import minigrad as mg
 import math
 
 import numpy as np
-from IPython.display import Image, display
-
-from minigrad import gallery, losses
+from minigrad import losses
 from minigrad.check import gradcheck
 from minigrad.data import load_breast_cancer
 from minigrad.losses import empirical_risk, l1_penalty, l2_penalty, regularized_risk
 from minigrad.optim import SGD
+from minigrad_course import gallery
+from minigrad_course.gallery import problems
 
 # %% [markdown]
 # ## 1. The pointwise loss: one prediction, one number
@@ -282,7 +276,7 @@ assert math.isclose(J_all, (large.sum() * J_large + (~large).sum() * J_small) / 
 # %% [markdown]
 # ## 5. Where the minimiser goes as $\lambda$ grows
 #
-# With two weights the whole picture fits on a page. `gallery.regularization_path` finds the
+# With two weights the whole picture fits on a page. `problems.regularization_path` finds the
 # minimiser of $J(w) + \lambda\Omega(w)$ for several $\lambda$ on a logistic regression with
 # one strong and one weak feature, by gradient descent with the engine. First, the claims
 # behind the figure.
@@ -291,7 +285,7 @@ assert math.isclose(J_all, (large.sum() * J_large + (~large).sum() * J_small) / 
 # steadily towards 0 without reaching it.
 
 # %%
-x2, y2 = gallery.two_weight_problem()
+x2, y2 = problems.two_weight_problem()
 X2, Y2 = mg.tensor(x2), mg.tensor(y2)
 
 
@@ -299,8 +293,8 @@ def two_weight_risk(w):
     return losses.binary_cross_entropy_with_logits(X2 @ w, Y2, reduction="none")
 
 
-path_l2 = gallery.regularization_path(penalty="l2")
-for lam, point in zip(gallery.PATH_LAMBDAS, path_l2):
+path_l2 = problems.regularization_path(penalty="l2")
+for lam, point in zip(problems.PATH_LAMBDAS, path_l2):
     w_star = mg.tensor(point, requires_grad=True)
     (g,) = mg.grad(regularized_risk(two_weight_risk(w_star), [w_star], lam), w_star)
     assert np.abs(g.numpy()).max() < 1e-8, (lam, g)
@@ -318,9 +312,9 @@ w_zero = mg.zeros(2, dtype="float64", requires_grad=True)
 threshold = np.abs(g0.numpy())
 print("a weight leaves the model for λ ≥", np.round(threshold, 4), "(strong, weak)")
 
-path_l1 = gallery.regularization_path(penalty="l1")
+path_l1 = problems.regularization_path(penalty="l1")
 print(np.round(path_l1, 4))
-for lam, point in zip(gallery.PATH_LAMBDAS, path_l1):
+for lam, point in zip(problems.PATH_LAMBDAS, path_l1):
     for j in range(2):
         if lam > threshold[j] + 0.01:   # the L1 path is within ~1e-3 of the exact minimiser
             assert abs(point[j]) < 5e-3, (lam, j, point)
@@ -328,9 +322,7 @@ for lam, point in zip(gallery.PATH_LAMBDAS, path_l1):
             assert abs(point[j]) > 5e-3, (lam, j, point)
 
 # %%
-(figure,) = gallery.save_all("../figures", names=["regularized_risk_paths"])
-print("saved", figure)
-display(Image(filename=str(figure)))
+gallery.show("regularized_risk_paths")
 
 # %% [markdown]
 # The L2 penalty's pull, $2\lambda w$, fades as $w$ shrinks, so no weight ever reaches 0; the

@@ -17,21 +17,16 @@
 # shows that the Gaussian likelihood gives the MSE in the same way.
 
 # %%
-try:
-    import minigrad as mg
-except ImportError:  # minigrad is not installed: use the repository this notebook lives in
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path.cwd().parent))
-    import minigrad as mg
+import minigrad as mg
 import math
 
 import numpy as np
-from IPython.display import Image, display
 
-from minigrad import gallery, losses
+from minigrad import losses
 from minigrad.check import gradcheck
 from minigrad.optim import SGD
+from minigrad_course import gallery
+from minigrad_course.gallery import problems
 
 # %% [markdown]
 # ## 1. Generated data
@@ -218,20 +213,21 @@ assert np.abs(w_hat - np.r_[w_true, b_true]).max() < 1.0
 # %% [markdown]
 # ## 6. The figure: likelihood maximum = BCE minimum
 #
-# `gallery.mle_bce` draws both cases. Left: for 50 coin flips, the mean log-likelihood and
-# the mean BCE against $\theta$ (each the other upside down), with the engine's zero of
-# $dJ/d\theta$ at $\bar y$. Right: the mean log-likelihood of a one-feature logistic
-# regression over a grid of $(w, b)$; the grid's best point and the BCE minimiser found by
-# gradient descent coincide. The claims, first:
+# `gallery.likelihood.mle_bce` draws both cases. Left: for 50 coin flips, the mean
+# log-likelihood and the mean BCE against $\theta$ (each the other upside down), with the
+# engine's zero of $dJ/d\theta$ at $\bar y$. Right: the mean log-likelihood of a one-feature
+# logistic regression over a grid of $(w, b)$; the grid's best point and the BCE minimiser
+# found by gradient descent coincide (`gallery.problems` makes both data sets). The claims,
+# first:
 
 # %%
-flips = gallery.coin_flips()
+flips = problems.coin_flips()
 theta = mg.tensor(np.array(flips.mean()), requires_grad=True)
 flips_bce = losses.binary_cross_entropy(theta.broadcast_to(flips.shape), mg.tensor(flips))
 (slope,) = mg.grad(flips_bce, theta)
 assert abs(slope.item()) < 1e-12
 
-surface = gallery.logistic_likelihood_surface()
+surface = problems.logistic_likelihood_surface()
 step = surface["w"][1] - surface["w"][0], surface["b"][1] - surface["b"][0]
 gap = np.abs(np.subtract(surface["grid_argmax"], surface["bce_argmin"]))
 print("grid maximum of ℓ:", np.round(surface["grid_argmax"], 3),
@@ -239,9 +235,7 @@ print("grid maximum of ℓ:", np.round(surface["grid_argmax"], 3),
 assert np.all(gap <= np.array(step))         # the same point, to the grid's resolution
 
 # %%
-(figure,) = gallery.save_all("../figures", names=["mle_bce"])
-print("saved", figure)
-display(Image(filename=str(figure)))
+gallery.show("mle_bce")
 
 # %% [markdown]
 # ## 7. The same story for regression: MSE is the Gaussian NLL

@@ -25,22 +25,16 @@
 # (its Fig. 4 and Table 1).
 
 # %%
-try:
-    import minigrad as mg
-except ImportError:  # minigrad is not installed: use the repository this notebook lives in
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path.cwd().parent))
-    import minigrad as mg
+import minigrad as mg
 import math
-import tempfile
 
 import numpy as np
 from IPython.display import Image, display
 
-from minigrad import gallery, losses
+from minigrad import losses
 from minigrad.calculus import derivatives, sign_changes
-from minigrad.experiments import common, robust_regression
+from minigrad_course import gallery, paper
+from minigrad_course.experiments import base, robust_regression
 
 
 
@@ -354,20 +348,19 @@ for loss in (losses.log_cosh_loss, losses.smae_loss):
 #
 # The paper gives neither its line nor the outliers' mean and covariance, so its numbers
 # cannot be reproduced exactly; what must reproduce is the **ordering** SMAE < log-cosh < MSE.
-# The experiment is `minigrad.experiments.robust_regression` (`python -m minigrad
-# robust-regression` runs it in full, 20 seeds); its data are $x \sim U(0, 10)$,
+# The experiment is `minigrad_course.experiments.robust_regression` (`python -m
+# minigrad_course robust-regression` runs it in full, 20 seeds); its data are $x \sim U(0, 10)$,
 # $y = 2x + 3 + \varepsilon$, and outliers $\sim \mathcal N\big((3, 30), \operatorname{diag}(4,
 # 25)\big)$: a cloud about 20 noise standard deviations above the left part of the line. Every
 # loss fits the same data sets by full-batch Adam from $a = b = 0$. Here, its quick
 # configuration (5 seeds, 1000 steps), which also adds MAE and Huber (δ = 1):
 
 # %%
-run_dir = tempfile.mkdtemp(prefix="lesson04-")
-fit = robust_regression.run(common.parse_args(robust_regression, ["--quick", "--out", run_dir]))
+fit = base.run_quick(robust_regression)   # into a temporary folder
 data = robust_regression.DATA   # the data and configuration described above
 assert (data["slope"], data["intercept"], data["n"], data["n_outliers"]) == (2.0, 3.0, 1000, 500)
 assert data["outlier_mean"] == (3.0, 30.0) and data["outlier_cov"] == ((4.0, 0.0), (0.0, 25.0))
-assert len(fit["seeds"]) == 5 and fit["steps"] == 1000
+assert len(fit["seeds"]) == 5 and fit["config"]["steps"] == 1000
 
 # %%
 display(Image(filename=fit["figure"]))
@@ -435,18 +428,18 @@ assert above > 0.7
 # %%
 print("loss       slope error %: ours     paper   intercept error %: ours    paper")
 for name in summary:
-    paper = robust_regression.PAPER.get(name, ("—", "—"))
+    theirs = paper.TABLE_1.get(name, ("—", "—"))
     ours_slope, ours_intercept = summary[name]["slope"], summary[name]["intercept"]
-    print(f"{name:9s}  {ours_slope['mean']:12.2f} ± {ours_slope['sd']:5.2f}  {paper[0]!s:>6}  "
-          f"{ours_intercept['mean']:16.2f} ± {ours_intercept['sd']:5.2f}  {paper[1]!s:>6}")
+    print(f"{name:9s}  {ours_slope['mean']:12.2f} ± {ours_slope['sd']:5.2f}  {theirs[0]!s:>6}  "
+          f"{ours_intercept['mean']:16.2f} ± {ours_intercept['sd']:5.2f}  {theirs[1]!s:>6}")
 mean = {name: {key: value["mean"] for key, value in summary[name].items()} for name in summary}
 sd = {name: {key: value["sd"] for key, value in summary[name].items()} for name in summary}
-paper_smae = robust_regression.PAPER["SMAE"]
+paper_smae = paper.TABLE_1["SMAE"]
 assert mean["SMAE"]["intercept"] > 2 * paper_smae[1]          # well above the paper's
 assert 0.5 < mean["SMAE"]["slope"] / paper_smae[0] < 2         # the same order as the paper's
 assert 50 < mean["SMAE"]["intercept"] < 80 and 8 < mean["SMAE"]["slope"] < 14  # as quoted below
-assert mean["MSE"]["intercept"] > 2 * robust_regression.PAPER["MSE"][1]
-assert abs(mean["log-cosh"]["intercept"] / robust_regression.PAPER["log-cosh"][1] - 1) < 0.2
+assert mean["MSE"]["intercept"] > 2 * paper.TABLE_1["MSE"][1]
+assert abs(mean["log-cosh"]["intercept"] / paper.TABLE_1["log-cosh"][1] - 1) < 0.2
 for key in ("slope", "intercept"):
     assert mean["SMAE"][key] < mean["Huber"][key] < mean["log-cosh"][key]
     assert abs(mean["MAE"][key] - mean["SMAE"][key]) < max(sd["MAE"][key], sd["SMAE"][key])

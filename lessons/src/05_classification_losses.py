@@ -19,21 +19,15 @@
 # differentiating the loss, to second order); hand formulas appear only as checks.
 
 # %%
-try:
-    import minigrad as mg
-except ImportError:  # minigrad is not installed: use the repository this notebook lives in
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path.cwd().parent))
-    import minigrad as mg
+import minigrad as mg
 import math
-from pathlib import Path
-
 import numpy as np
-from IPython.display import Image, display
 
-from minigrad import gallery, losses
+from minigrad import losses
 from minigrad.calculus import derivatives, sign_changes
+from minigrad_course import gallery
+from minigrad_course.gallery import classification, problems
+from minigrad_course.plotting import show
 
 
 
@@ -433,13 +427,13 @@ for smoothing in (0.0, eps):
 # $|\text{accuracy} - \text{confidence}|$ over the bins, weighted by their size. Label
 # smoothing is often said to make networks less over-confident; let us measure it.
 #
-# `gallery.digits_calibration` trains a small softmax classifier (64 → 64 → 10, ReLU;
+# `problems.digits_calibration` trains a small softmax classifier (64 → 64 → 10, ReLU;
 # `minigrad.nn` with `optim.Adam`, lr 0.01, 30 epochs of batches of 64) on scikit-learn's
 # 8×8 digits (1437 training and 360 test images), once with plain cross-entropy and once
 # with `label_smoothing=0.1`, for 3 seeds (each its own split, initialisation and batches).
 
 # %%
-calibration = gallery.digits_calibration(epsilons=(0.0, 0.1), seeds=(0, 1, 2))
+calibration = problems.digits_calibration(epsilons=(0.0, 0.1), seeds=(0, 1, 2))
 
 
 def mean_sd(values):
@@ -478,10 +472,7 @@ assert 6 < np.mean(smoothed["ece"]) / np.mean(plain["ece"]) < 12
 assert 0.8 < np.median(np.concatenate(smoothed["probs"]).max(axis=1)) < 1 - eps + eps / K
 
 # %%
-figure = gallery.label_smoothing_calibration(calibration)
-path = Path("../figures/label_smoothing_calibration.png")
-figure.savefig(path, dpi=110, bbox_inches="tight")
-display(Image(filename=str(path)))
+show(classification.label_smoothing_calibration(calibration))   # drawn from the runs above
 
 # %% [markdown]
 # **Reading it honestly.** On this problem plain cross-entropy is only slightly

@@ -16,13 +16,7 @@
 # their quick configuration), and end with seed 000's detection recipe, focal + smooth L1.
 
 # %%
-try:
-    import minigrad as mg
-except ImportError:  # minigrad is not installed: use the repository this notebook lives in
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path.cwd().parent))
-    import minigrad as mg
+import minigrad as mg
 import json
 import math
 from pathlib import Path
@@ -30,9 +24,11 @@ from pathlib import Path
 import numpy as np
 from IPython.display import Image, display
 
-from minigrad import gallery, losses
+from minigrad import losses
 from minigrad.calculus import derivatives
-from minigrad.experiments import common, embeddings, segmentation
+from minigrad_course import gallery
+from minigrad_course.experiments import base, embeddings, segmentation
+from minigrad_course.gallery import problems, ranking
 
 
 
@@ -48,13 +44,13 @@ from minigrad.experiments import common, embeddings, segmentation
 # A similar pair is pulled together with a force that grows with its distance
 # ($\partial\mathcal L/\partial d = 2d$). A dissimilar pair is pushed apart only while it is
 # closer than the margin $m$ ($\partial\mathcal L/\partial d = -2(m - d)$), and not at all
-# beyond it. `gallery.contrastive_of_distance` places a pair at distance $d$ in the plane and
+# beyond it. `ranking.contrastive_of_distance` places a pair at distance $d$ in the plane and
 # returns the engine's `contrastive_loss`; its derivatives in $d$:
 
 # %%
 d = np.linspace(0.01, 2.0, 200)
-value1, slope1 = derivatives(gallery.contrastive_of_distance(1), d, order=1)
-value0, slope0 = derivatives(gallery.contrastive_of_distance(0), d, order=1)
+value1, slope1 = derivatives(ranking.contrastive_of_distance(1), d, order=1)
+value0, slope0 = derivatives(ranking.contrastive_of_distance(0), d, order=1)
 assert np.allclose(value1, d ** 2) and np.allclose(slope1, 2 * d)
 assert np.allclose(value0, np.maximum(0, 1 - d) ** 2)
 assert np.allclose(slope0, -2 * np.maximum(0, 1 - d))
@@ -91,12 +87,12 @@ for margin in (0.0, 1.0):
 #
 # It is zero once the negative is at least a margin farther than the positive, whatever the
 # absolute distances. As a function of the gap $d(a,n) - d(a,p)$ it is a hinge with its knee
-# at the margin (`gallery.triplet_of_gap`):
+# at the margin (`ranking.triplet_of_gap`):
 
 # %%
 gap = np.linspace(-0.9, 3.0, 391)
 for margin in (0.5, 1.0, 2.0):
-    value, slope = derivatives(gallery.triplet_of_gap(margin), gap, order=1)
+    value, slope = derivatives(ranking.triplet_of_gap(margin), gap, order=1)
     assert np.allclose(value, np.maximum(0, margin - gap), atol=1e-12)
     assert np.allclose(slope[gap < margin - 1e-9], -1, rtol=1e-12)
     assert np.all(slope[gap > margin + 1e-9] == 0)
@@ -108,12 +104,12 @@ for margin in (0.5, 1.0, 2.0):
 # the positive **towards** the anchor, the negative **away** from it, and the anchor towards
 # the positive and away from the negative — each with a force of size 1 (or its vector sum,
 # for the anchor), whatever the distances. A negative already beyond the margin gets nothing.
-# Four points in the plane (`gallery.TRIPLET_TOY`): a triplet with a hard negative and one
+# Four points in the plane (`problems.TRIPLET_TOY`): a triplet with a hard negative and one
 # with an easy negative, sharing the anchor and the positive. The engine's gradients:
 
 # %%
-toy = {name: np.array(point) for name, point in gallery.TRIPLET_TOY.items()}
-grads, triplet_values = gallery.triplet_toy_gradients()
+toy = {name: np.array(point) for name, point in problems.TRIPLET_TOY.items()}
+grads, triplet_values = problems.triplet_toy_gradients()
 for name, g in grads.items():
     print(f"{name:14s} at {toy[name]}:  −∂L/∂point = {np.round(-g, 3)}")
 print("losses of the two triplets:", np.round(triplet_values, 4))
@@ -169,7 +165,7 @@ gallery.show("ranking_losses")
 # %% [markdown]
 # ## 3. A small model learns a 2-D embedding of the digits
 #
-# `minigrad.experiments.embeddings` trains an MLP (64 → 128 → 128 → 2) to map each 8×8
+# `minigrad_course.experiments.embeddings` trains an MLP (64 → 128 → 128 → 2) to map each 8×8
 # digit to a point in the plane, with each loss in turn. The losses see only *same class* /
 # *different class* relations of random triplets or pairs, never the labels themselves. The
 # score is a 5-nearest-neighbour vote in the plane: each held-out digit takes the majority
@@ -178,7 +174,7 @@ gallery.show("ranking_losses")
 # The quick configuration: 300 steps of batches of 128, margin 1, one seed.
 
 # %%
-emb = common.run_quick(embeddings)
+emb = base.run_quick(embeddings)
 refs = emb["references"]
 for name in embeddings.LOSSES:
     (accuracy,) = emb["knn"][name]
@@ -190,7 +186,7 @@ display(Image(filename=emb["figure"]))
 # %% [markdown]
 # Both losses turn a network whose untrained embedding is about 20 % 5-NN-accurate into one
 # above 85 % in 300 steps, well past PCA's 54 %: the clusters in the plane are the digit
-# classes, though no loss ever named a class. The full run (`python -m minigrad embeddings`,
+# classes, though no loss ever named a class. The full run (`python -m minigrad_course embeddings`,
 # 1500 steps, 3 seeds; `results/embeddings.md`) reaches about 94–95 %; 5-NN on all 64 pixels
 # scores 98 %, so two dimensions lose only a little:
 
@@ -202,7 +198,7 @@ if full_path.exists():
     print("full run, 5-NN accuracy in 2-D (mean over seeds):", {k: round(v, 3) for k, v in knn.items()})
     assert all(0.93 < v < 0.96 for v in knn.values())
 else:
-    print("results/embeddings.json not found: run python -m minigrad embeddings")
+    print("results/embeddings.json not found: run python -m minigrad_course embeddings")
 
 # %% [markdown]
 # ## 4. Dice and IoU: overlap, softened
@@ -260,7 +256,7 @@ assert math.isclose(bce_constant, entropy, rel_tol=1e-9) and dice_constant > 0.8
 # %% [markdown]
 # **The gradient a rare foreground pixel receives.** Take an untrained network, $\sigma(x) =
 # \tfrac12$ on every pixel of a 16×16 image with $k = 12$ foreground pixels (4.7 %, as in the
-# experiment). `gallery.overlap_gradients` asks the engine for $\partial\mathcal L/\partial x_i$
+# experiment). `problems.overlap_gradients` asks the engine for $\partial\mathcal L/\partial x_i$
 # on every logit under each loss. Checks by hand: for BCE (mean over $N$ pixels)
 # $\partial\mathcal L/\partial x_i = (p_i - y_i)/N$; for Dice, with $I = \sum p y$ and
 # $S = \sum p + \sum y + \varepsilon$,
@@ -269,7 +265,7 @@ assert math.isclose(bce_constant, entropy, rel_tol=1e-9) and dice_constant > 0.8
 
 # %%
 N, k = 256, 12
-counts, g = gallery.overlap_gradients(n_pixels=N, counts=[k])
+counts, g = problems.overlap_gradients(n_pixels=N, counts=[k])
 I, S = 0.5 * k, 0.5 * N + k + 1.0
 assert np.isclose(g["BCE"]["foreground"][0], 0.5 / N) and np.isclose(g["BCE"]["background"][0], 0.5 / N)
 assert np.isclose(g["Dice"]["foreground"][0], 0.25 * (2 * S - (2 * I + 1)) / S ** 2)
@@ -300,7 +296,7 @@ assert g["Dice"]["share"][0] > 0.45 and g["IoU"]["share"][0] > 0.45  # about hal
 # $\sum y$. With $\varepsilon \to 0$ it is never towards background:
 
 # %%
-_, push = gallery.overlap_gradients(n_pixels=N, counts=[1, 4, k, 64])
+_, push = problems.overlap_gradients(n_pixels=N, counts=[1, 4, k, 64])
 print("push towards foreground (−Σ∂L/∂x / Σ|∂L/∂x|) for k = 1, 4, 12, 64:")
 for name in ("BCE", "Dice", "Dice, ε = 0.01"):
     print(f"  {name:15s}", np.round(push[name]["push"], 3))
@@ -312,14 +308,14 @@ gallery.show("overlap_gradients")
 # %% [markdown]
 # ## 5. A small segmentation model learns
 #
-# `minigrad.experiments.segmentation`: 16×16 noisy images with one to three small bright
+# `minigrad_course.experiments.segmentation`: 16×16 noisy images with one to three small bright
 # discs (about 5 % of the pixels), a three-layer convolutional network giving one logit per
 # pixel, trained from the same initial weights and batches with BCE, Dice, IoU and Dice + BCE
 # (`dice_bce_loss`, the seed's recommendation for segmentation). Scored on held-out images by
 # the Dice and IoU of the thresholded mask. Quick configuration: 120 steps, one seed.
 
 # %%
-seg = common.run_quick(segmentation)
+seg = base.run_quick(segmentation)
 scores = {name: s[0] for name, s in seg["scores"].items()}
 early = seg["config"]["early_step"]
 for name in ("dice", "iou"):
@@ -360,7 +356,7 @@ if full_path.exists():
     assert mean["precision"]["bce"] > mean["precision"]["dice"]
     assert mean["recall"]["bce"] < mean["recall"]["dice"]
 else:
-    print("results/segmentation.json not found: run python -m minigrad segmentation")
+    print("results/segmentation.json not found: run python -m minigrad_course segmentation")
 
 # %% [markdown]
 # BCE catches up (Dice about 0.70 against 0.74 for the overlap losses). The imbalance costs

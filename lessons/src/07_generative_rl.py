@@ -15,22 +15,18 @@
 # train a small model (the `generative` and `rl` experiments, quick configurations).
 
 # %%
-try:
-    import minigrad as mg
-except ImportError:  # minigrad is not installed: use the repository this notebook lives in
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path.cwd().parent))
-    import minigrad as mg
+import minigrad as mg
 import inspect
 import math
 
 import numpy as np
 from IPython.display import Image, display
 
-from minigrad import gallery, losses
+from minigrad import losses
 from minigrad.calculus import derivatives
-from minigrad.experiments import common, generative, rl
+from minigrad_course import gallery
+from minigrad_course.experiments import base, generative, rl
+from minigrad_course.gallery import problems
 
 
 
@@ -66,16 +62,16 @@ print("per image:", np.round(total, 3), "= reconstruction", np.round(reconstruct
 # **The KL term, checked by Monte Carlo.** The closed form above is a claim about an
 # expectation: $\mathrm{KL}(q\,\|\,p) = \mathbb E_{z\sim q}[\log q(z) - \log p(z)]$. Averaging
 # $\log q(z) - \log p(z)$ over many draws $z \sim q$ must approach it, within a few standard
-# errors. `gallery.kl_closed_form` reads the KL off `vae_loss` itself (a reconstruction of 0
-# against a target of 0 costs nothing, so only the KL is left); `gallery.kl_monte_carlo`
+# errors. `problems.kl_closed_form` reads the KL off `vae_loss` itself (a reconstruction of 0
+# against a target of 0 costs nothing, so only the KL is left); `problems.kl_monte_carlo`
 # averages over draws:
 
 # %%
 n_draws = 200_000
 print("  μ      σ     closed form (vae_loss)   Monte Carlo ± standard error")
-for k, (m, s) in enumerate(gallery.KL_SETTINGS):
-    exact = gallery.kl_closed_form(m, s)[0]
-    estimate, se = (v[-1] for v in gallery.kl_monte_carlo(m, s, n_draws, seed=k))
+for k, (m, s) in enumerate(problems.KL_SETTINGS):
+    exact = problems.kl_closed_form(m, s)[0]
+    estimate, se = (v[-1] for v in problems.kl_monte_carlo(m, s, n_draws, seed=k))
     print(f"{m:5.1f}  {s:5.2f}      {exact:.4f}                 {estimate:.4f} ± {se:.4f}")
     assert abs(estimate - exact) < 4 * se and se < 0.01
 
@@ -128,12 +124,12 @@ assert math.isclose(floor, generative.bce_floor(x_test), rel_tol=1e-9) and floor
 # %% [markdown]
 # ## 2. A VAE learns the digits
 #
-# `minigrad.experiments.generative` trains a VAE with a 2-D code on the 8×8 digits (encoder
+# `minigrad_course.experiments.generative` trains a VAE with a 2-D code on the 8×8 digits (encoder
 # and decoder MLPs 64 → 128 → 2 → 128 → 64, Adam) and, in the same run, the GAN of Section 4.
 # Quick configuration: 15 VAE epochs, one seed.
 
 # %%
-gen = common.run_quick(generative)
+gen = base.run_quick(generative)
 (vae,) = gen["vae"]
 print(f"test −ELBO: {vae['initial']:.1f} → {vae['final']:.1f} nats per image "
       f"(reconstruction {vae['reconstruction']:.1f}, floor {gen['vae_reconstruction_floor']:.1f};"
@@ -324,7 +320,7 @@ print("\n".join(source[lines[0] - 1:lines[-1] + 1]))
 assert lines and any("no_grad" in source[k - 1] or "detach" in source[k] for k in lines)
 
 # %% [markdown]
-# **Q-learning on a gridworld.** `minigrad.experiments.rl`: a 4×4 grid, start top-left, goal
+# **Q-learning on a gridworld.** `minigrad_course.experiments.rl`: a 4×4 grid, start top-left, goal
 # bottom-right (+1), a pit at (1, 1) (−1), $\gamma = 0.9$. A Q-network (an MLP on the one-hot
 # state) learns from a replay buffer of ε-greedy moves with `td_loss` and a target network.
 # The exact $Q^*$ comes from value iteration, so we can check what was learned. Quick
@@ -332,7 +328,7 @@ assert lines and any("no_grad" in source[k - 1] or "detach" in source[k] for k i
 # Section 6).
 
 # %%
-rl_results = common.run_quick(rl)
+rl_results = base.run_quick(rl)
 (q_run,) = rl_results["q_learning"]
 print(f"max |Q − Q*| = {q_run['q_error']:.1e};  greedy policy reaches the goal from "
       f"{q_run['goal_fraction']:.0%} of the states;  return from the start "

@@ -9,20 +9,14 @@
 #    (its Fig. 4 and Table 1).
 #
 # Lessons 04 and 05 studied the losses themselves. Here we read the experiments that test
-# the claims: `minigrad.experiments.compare_losses`, an offline analogue of Tables 2–5 (three
+# the claims: `minigrad_course.experiments.compare_losses`, an offline analogue of Tables 2–5 (three
 # small tasks, five losses, five seeds, the same model, data, optimiser and batches for every
-# loss), and `minigrad.experiments.robust_regression` (Table 1, twenty seeds). We look at
+# loss), and `minigrad_course.experiments.robust_regression` (Table 1, twenty seeds). We look at
 # error bars, at differences paired by seed, at *when* the comparison is made, and at what
 # the paper's own tables can and cannot show. First, the losses on one example.
 
 # %%
-try:
-    import minigrad as mg
-except ImportError:  # minigrad is not installed: use the repository this notebook lives in
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path.cwd().parent))
-    import minigrad as mg
+import minigrad as mg
 import json
 import math
 from pathlib import Path
@@ -30,32 +24,22 @@ from pathlib import Path
 import numpy as np
 from IPython.display import Image, display
 
-from minigrad import gallery, losses
-from minigrad.experiments import common, compare_losses, robust_regression
-
-plt = common.pyplot()
-
-RESULTS = Path("../results")
-
-
-def show(figure, name):
-    """Save a gallery figure drawn from the results loaded here as ../figures/<name>.png (what
-    `python -m minigrad figures` draws from the same files) and show it."""
-    path = Path("../figures") / f"{name}.png"
-    path.parent.mkdir(exist_ok=True)
-    figure.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(figure)
-    display(Image(filename=str(path)))
+from minigrad import losses
+from minigrad_course import RESULTS, ROOT, gallery
+from minigrad_course.experiments import compare_losses, robust_regression
+from minigrad_course.gallery import comparison
+from minigrad_course.paper import TABLE_1, TABLES_2_5   # the paper's published numbers
+from minigrad_course.plotting import show
 
 
 def experiment_figure(results, mode):
-    """The figure an experiment saved: ../figures/... for the full run, its temporary folder
+    """The figure an experiment saved: figures/... for the full run, its temporary folder
     for a quick one."""
-    path = Path("..") / results["figure"] if mode == "full" else Path(results["figure"])
+    path = ROOT / results["figure"] if mode == "full" else Path(results["figure"])
     if path.exists():
         display(Image(filename=str(path)))
     else:
-        print(f"{path} not found: run python -m minigrad {results['experiment']}")
+        print(f"{path} not found: run python -m minigrad_course {results['experiment']}")
 
 
 # %% [markdown]
@@ -134,13 +118,12 @@ for eps in (0.0, 0.1):
     print(f"ε = {eps}: CE {ce.item():.4f} = H(t) {entropy + 0.0:.4f} + KL {kl.item():.4f}")
     assert math.isclose(ce.item(), entropy + kl.item(), rel_tol=1e-12)
     assert np.allclose(g_ce.numpy(), g_kl.numpy(), rtol=1e-12, atol=1e-15)
-(figure,) = gallery.save_all("../figures", names=["cross_entropy_kl"])
-display(Image(filename=str(figure)))
+gallery.show("cross_entropy_kl")
 
 # %% [markdown]
 # ## 2. The comparison, with its error bars
 #
-# `python -m minigrad compare-losses` trains, for each of three tasks — digits with an MLP,
+# `python -m minigrad_course compare-losses` trains, for each of three tasks — digits with an MLP,
 # digits with a small CNN, and the breast-cancer data with an MLP (binary: two softmax
 # outputs for every loss) — one model per loss and seed: Adam at lr $10^{-3}$, batches of 32,
 # 30 epochs, five seeds, the test accuracy after the last epoch. Seed $s$ fixes the split, the
@@ -150,10 +133,11 @@ display(Image(filename=str(figure)))
 # Section 4), and likewise for the robust-regression results of Section 6.
 
 # %%
-compare, mode = gallery.load_or_run("compare-losses", "compare_losses")
-robust, robust_mode = gallery.load_or_run("robust-regression", "robust_regression")  # Section 6
+compare, mode = comparison.load_or_run("compare-losses", "compare_losses")
+robust, robust_mode = comparison.load_or_run("robust-regression", "robust_regression")  # Section 6
 summary, tasks, seeds = compare["summary"], compare["tasks"], compare["seeds"]
-print(f"{mode} run: {len(seeds)} seeds, {compare['epochs']} epochs\n")
+epochs = len(compare["histories"][tasks[0]]["CE"][0]["val_accuracy"])   # one entry per epoch
+print(f"{mode} run: {len(seeds)} seeds, {epochs} epochs\n")
 print("task         loss     test accuracy %    paired difference to CE   better/tied/worse")
 for task in tasks:
     for name in compare_losses.LOSS_NAMES:
@@ -173,7 +157,7 @@ experiment_figure(compare, mode)
 # paired difference epoch by epoch (bottom row, for Section 4):
 
 # %%
-show(gallery.compare_losses_error_bars(compare), "compare_losses_error_bars")
+show(comparison.compare_losses_error_bars(compare))   # drawn from the results just loaded
 
 # %% [markdown]
 # ## 3. What "within one sd" means, and what pairing buys
@@ -292,13 +276,13 @@ if mode == "full":
 
 # %%
 print("table                              M       L       full M  full L   (points vs CE)")
-for table, row in gallery.PAPER_TABLES.items():
+for table, row in TABLES_2_5.items():
     print(f"{table:32s} " + "  ".join(f"{100 * (row[n] - row['CE']):+6.2f}"
                                       for n in ("M", "L", "full M", "full L")))
-below_ce = [(t, n) for t, row in gallery.PAPER_TABLES.items() for n in row if row[n] < row["CE"]]
+below_ce = [(t, n) for t, row in TABLES_2_5.items() for n in row if row[n] < row["CE"]]
 print("entries below cross-entropy in the paper's own tables:", below_ce)
 assert below_ce == [("Table 2: CIFAR-10, VGG-19", "M"), ("Table 5: IMDB, BERT", "M")]
-show(gallery.paper_claims_vs_ours(compare, robust), "paper_claims_vs_ours")
+show(comparison.paper_claims_vs_ours(compare, robust))
 
 # %% [markdown]
 # Three things stand out.
@@ -312,13 +296,16 @@ show(gallery.paper_claims_vs_ours(compare, robust), "paper_claims_vs_ours")
 #   near 0.57 on CIFAR-10's 10 000 test images, is about 0.5 points per run:
 
 # %%
-for name, accuracy, n_test in (("CIFAR-10", 0.5668, 10_000), ("Imagenette", 0.74, 3925),
-                               ("IMDB (25 000 test reviews)", 0.8551, 25_000)):
+for name, table, n_test in (("CIFAR-10", "Table 2: CIFAR-10, VGG-19", 10_000),
+                            ("Imagenette", "Table 3: Imagenette, VGG-19", 3925),
+                            ("IMDB (25 000 test reviews)", "Table 5: IMDB, BERT", 25_000)):
+    accuracy = TABLES_2_5[table]["CE"]   # cross-entropy's accuracy in the paper
     se = math.sqrt(accuracy * (1 - accuracy) / n_test)
     print(f"{name:27s} test-set standard error of one accuracy: {100 * se:.2f} points; of a "
           f"difference of two: {100 * math.sqrt(2) * se:.2f}")
-assert 0.45 < 100 * math.sqrt(0.5668 * 0.4332 / 10_000) < 0.55
-small = [abs(row[n] - row["CE"]) for t, row in gallery.PAPER_TABLES.items() if t.startswith(
+cifar = TABLES_2_5["Table 2: CIFAR-10, VGG-19"]["CE"]
+assert 0.45 < 100 * math.sqrt(cifar * (1 - cifar) / 10_000) < 0.55
+small = [abs(row[n] - row["CE"]) for t, row in TABLES_2_5.items() if t.startswith(
     ("Table 2", "Table 5")) for n in row]
 assert max(small) <= 0.0042 + 1e-12
 if mode == "full":
@@ -339,7 +326,7 @@ if mode == "full":
 #
 # ## 6. Table 1: robust regression against the paper's figures
 #
-# `python -m minigrad robust-regression` fits a line to 1000 points of $y = 2x + 3$ plus unit
+# `python -m minigrad_course robust-regression` fits a line to 1000 points of $y = 2x + 3$ plus unit
 # Gaussian noise and 500 outliers, once per loss and seed (20 seeds; lesson 04, Section 7
 # shows one fit). The paper did not publish its line or its outliers' distribution, so ours
 # are our own choice (outliers $\sim\mathcal N\big((3, 30), \operatorname{diag}(4, 25)\big)$):
@@ -350,7 +337,7 @@ rs = robust["summary"]
 print(f"{robust_mode} run, {len(robust['seeds'])} seeds")
 print("loss       slope error %: ours         paper    intercept error %: ours      paper")
 for name in robust_regression.LOSSES:
-    paper_row = robust_regression.PAPER.get(name, ("—", "—"))
+    paper_row = TABLE_1.get(name, ("—", "—"))
     print(f"{name:9s}  {rs[name]['slope']['mean']:10.2f} ± {rs[name]['slope']['sd']:5.2f}"
           f"  {paper_row[0]!s:>7}   {rs[name]['intercept']['mean']:12.2f} ± "
           f"{rs[name]['intercept']['sd']:5.2f}  {paper_row[1]!s:>7}")
@@ -378,8 +365,8 @@ if robust_mode == "full":
         smae, mae = rs["SMAE"][key], rs["MAE"][key]
         assert abs(smae["mean"] - mae["mean"]) < max(smae["sd"], mae["sd"])
         assert rs["SMAE"][key]["mean"] < rs["Huber"][key]["mean"] < rs["log-cosh"][key]["mean"]
-    assert rs["SMAE"]["intercept"]["mean"] > 2 * robust_regression.PAPER["SMAE"][1]
-    assert rs["log-cosh"]["slope"]["mean"] < robust_regression.PAPER["log-cosh"][0]
+    assert rs["SMAE"]["intercept"]["mean"] > 2 * TABLE_1["SMAE"][1]
+    assert rs["log-cosh"]["slope"]["mean"] < TABLE_1["log-cosh"][0]
 print("MAE ≈ SMAE (within one sd); SMAE < Huber < log-cosh")
 
 # %% [markdown]
@@ -450,7 +437,7 @@ assert abs(path_smae[-1] - 3.05) < 0.005
 # ## 8. Seed 000's selection guide, against what we measured
 #
 # Seed 000 closes with a guide from task to loss. Where our experiments tested an entry, the
-# full runs' results (`results/*.json`, written by `python -m minigrad all`) say:
+# full runs' results (`results/*.json`, written by `python -m minigrad_course all`) say:
 
 # %%
 def full_results(name):

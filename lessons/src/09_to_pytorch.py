@@ -14,13 +14,7 @@
 # PyTorch appears here only as the point of comparison; the minigrad engine never imports it.
 
 # %%
-try:
-    import minigrad as mg
-except ImportError:  # minigrad is not installed: use the repository this notebook lives in
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path.cwd().parent))
-    import minigrad as mg
+import minigrad as mg
 import numpy as np
 import torch
 

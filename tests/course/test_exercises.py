@@ -1,15 +1,14 @@
 """The gradient exercises: the grader accepts every reference solution, and names the right
 mistake in wrong solutions planted from the references (one function per kind of mistake,
 applied to every exercise where it makes sense); both notebooks run, the solutions pass."""
-from pathlib import Path
 import sys
 import time
 
 import numpy as np
 import pytest
 
-from minigrad.exercises import DIAGNOSES, EXERCISES, check, check_all, grader
-from minigrad.exercises.solutions import SOLUTIONS
+from minigrad_course.exercises import DIAGNOSES, EXERCISES, check, check_all, grader, notebooks
+from minigrad_course.exercises.solutions import SOLUTIONS
 
 from .. import ROOT
 LESSON = ROOT / "lessons" / "exercises"
@@ -269,14 +268,9 @@ def test_unknown_exercise_names_the_known_ones():
 # --- the notebooks ---------------------------------------------------------------------------
 def test_notebooks_are_built_from_the_catalogue_and_have_no_outputs():
     nbformat = pytest.importorskip("nbformat")
-    sys.path.insert(0, str(LESSON))
-    try:
-        import build_notebooks
-    finally:
-        sys.path.remove(str(LESSON))
-    for path, notebook in build_notebooks.build().items():
+    for path, notebook in notebooks.build(LESSON).items():
         assert path.read_text() == nbformat.writes(notebook) + "\n", \
-            f"{path.name} is stale: run python lessons/exercises/build_notebooks.py"
+            f"{path.name} is stale: run python -m minigrad_course exercise-notebooks"
         on_disk = nbformat.read(path, as_version=4)
         assert all(not cell.get("outputs") for cell in on_disk.cells if cell.cell_type == "code")
 

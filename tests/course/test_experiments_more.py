@@ -11,12 +11,13 @@ import json
 import numpy as np
 import pytest
 
-from minigrad.experiments import common, embeddings, generative, rl, segmentation
+from minigrad_course import experiments
+from minigrad_course.experiments import base, embeddings, generative, rl, segmentation
 
 
-def quick_args(module, tmp_path, *extra):
-    return common.parse_args(module, ["--quick", "--out", str(tmp_path / "results"),
-                                      "--figures", str(tmp_path / "figures"), *extra])
+def run_quick(module, tmp_path, *extra):
+    return base.run(module, ["--quick", "--out", str(tmp_path / "results"),
+                             "--figures", str(tmp_path / "figures"), *extra])
 
 
 def saved(tmp_path, name, figures):
@@ -74,7 +75,7 @@ def test_wasserstein_of_shifted_samples():
 
 # --- the experiments ----------------------------------------------------------------------------
 def test_rl_q_learning_and_reinforce_learn_the_gridworld(tmp_path, capsys):
-    results = rl.run(quick_args(rl, tmp_path))
+    results = run_quick(rl, tmp_path)
     (q,) = results["q_learning"]
     assert q["goal_fraction"] == 1.0 and q["reaches_goal_from_start"]
     assert q["start_return"] == pytest.approx(results["optimal_start_value"])
@@ -91,7 +92,7 @@ def test_rl_q_learning_and_reinforce_learn_the_gridworld(tmp_path, capsys):
 
 
 def test_generative_vae_loss_falls_and_gan_matches_the_target(tmp_path):
-    results = generative.run(quick_args(generative, tmp_path))
+    results = run_quick(generative, tmp_path)
     (vae,) = results["vae"]
     assert vae["final"] < vae["initial"] - 10             # nats per image
     assert vae["final"] > results["vae_reconstruction_floor"]
@@ -105,7 +106,7 @@ def test_generative_vae_loss_falls_and_gan_matches_the_target(tmp_path):
 
 
 def test_embeddings_separate_the_digits(tmp_path):
-    results = embeddings.run(quick_args(embeddings, tmp_path))
+    results = run_quick(embeddings, tmp_path)
     untrained = max(results["references"]["untrained"])
     for name in embeddings.LOSSES:
         (accuracy,) = results["knn"][name]
@@ -115,7 +116,7 @@ def test_embeddings_separate_the_digits(tmp_path):
 
 
 def test_segmentation_overlap_losses_find_the_rare_foreground(tmp_path):
-    results = segmentation.run(quick_args(segmentation, tmp_path))
+    results = run_quick(segmentation, tmp_path)
     scores = {name: s[0] for name, s in results["scores"].items()}
     for name in ("dice", "iou", "dice_bce"):
         assert scores[name]["dice"] > 0.4, name            # all background scores 0
@@ -131,7 +132,7 @@ def test_segmentation_overlap_losses_find_the_rare_foreground(tmp_path):
 
 @pytest.mark.parametrize("module", [rl, generative, embeddings, segmentation])
 def test_experiment_interface(module):
-    assert module.NAME in __import__("minigrad.experiments", fromlist=["MODULES"]).MODULES
-    args = common.parse_args(module, ["--quick", "--seeds", "2"])
+    assert experiments.MODULES[module.NAME] is module
+    args = base.parse_args(module, ["--quick", "--seeds", "2"])
     assert args.quick and args.seeds == 2
-    assert common.seed_list(args, full=3, quick=1) == [0, 1]
+    assert base.setup(module, args).seeds == [0, 1]

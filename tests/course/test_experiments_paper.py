@@ -8,30 +8,29 @@ import json
 import subprocess
 import sys
 import types
-from pathlib import Path
 
 import pytest
 
-from minigrad import __main__ as cli
-from minigrad import experiments
-from minigrad.experiments import common, compare_losses, robust_regression
+from minigrad_course import __main__ as cli
+from minigrad_course import experiments
+from minigrad_course.experiments import base, compare_losses, robust_regression
 
 from .. import ROOT
 
 
-def quick_args(module, tmp_path, *extra):
-    return common.parse_args(module, ["--quick", "--out", str(tmp_path / "results"),
-                                      "--figures", str(tmp_path / "figures"), *extra])
+def run_quick(module, tmp_path, *extra):
+    return base.run(module, ["--quick", "--out", str(tmp_path / "results"),
+                             "--figures", str(tmp_path / "figures"), *extra])
 
 
-def python_m_minigrad(*argv, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "minigrad", *argv], cwd=cwd,
+def python_m_minigrad_course(*argv, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "minigrad_course", *argv], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
 
 
 # --- robust regression --------------------------------------------------------------------------
 def test_robust_regression_reproduces_the_papers_ordering(tmp_path, capsys):
-    results = robust_regression.run(quick_args(robust_regression, tmp_path))
+    results = run_quick(robust_regression, tmp_path)
     slope = {name: results["summary"][name]["slope"]["mean"] for name in robust_regression.LOSSES}
     assert slope["SMAE"] < slope["log-cosh"] < slope["MSE"], slope
     assert results["ordering_holds"]["slope"]
@@ -63,7 +62,7 @@ def test_robust_regression_least_squares_fit_matches_the_closed_form():
 
 # --- classification: CE against M, L, full M, full L -------------------------------------------
 def test_compare_losses_every_loss_learns(tmp_path, capsys):
-    results = compare_losses.run(quick_args(compare_losses, tmp_path))
+    results = run_quick(compare_losses, tmp_path)
     for task in ("digits-mlp", "digits-cnn"):
         for name in compare_losses.LOSS_NAMES:
             stats = results["summary"][task][name]
@@ -78,7 +77,7 @@ def test_compare_losses_every_loss_learns(tmp_path, capsys):
     saved = json.loads((tmp_path / "results" / "compare_losses.json").read_text())
     assert set(saved["summary"]) == set(compare_losses.TASKS)
     history = saved["histories"]["digits-mlp"]["M"][0]
-    assert len(history["loss"]) == len(history["val_accuracy"]) == results["epochs"]
+    assert len(history["loss"]) == len(history["val_accuracy"]) == results["config"]["epochs"]
     assert "| task | loss |" in (tmp_path / "results" / "compare_losses.md").read_text()
     assert (tmp_path / "figures" / "compare_losses_curves.png").stat().st_size > 10_000
 
@@ -96,7 +95,7 @@ def test_binary_full_paper_losses_are_twice_the_plain_ones_with_two_softmax_outp
 
 # --- the command line ---------------------------------------------------------------------------
 def test_cli_refuses_an_unknown_experiment_listing_the_known_ones():
-    done = python_m_minigrad("no-such-experiment")
+    done = python_m_minigrad_course("no-such-experiment")
     assert done.returncode == 2
     assert "unknown" in done.stderr and "'no-such-experiment'" in done.stderr
     for name in ["example", "figures", "all", *experiments.MODULES]:
@@ -105,14 +104,14 @@ def test_cli_refuses_an_unknown_experiment_listing_the_known_ones():
 
 @pytest.mark.parametrize("value", ["0", "-3", "two"])
 def test_cli_refuses_a_non_positive_number_of_seeds(value):
-    done = python_m_minigrad("robust-regression", "--seeds", value)
+    done = python_m_minigrad_course("robust-regression", "--seeds", value)
     assert done.returncode == 2
     assert "--seeds" in done.stderr and "positive integer" in done.stderr
 
 
 def test_cli_figures_writes_the_gallery_pngs(tmp_path):
     out = tmp_path / "figs"
-    done = python_m_minigrad("figures", "--out", str(out), "--only", "bce_vs_output",
+    done = python_m_minigrad_course("figures", "--out", str(out), "--only", "bce_vs_output",
                              "regression_losses")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.glob("*.png")) == ["bce_vs_output.png",
@@ -122,44 +121,52 @@ def test_cli_figures_writes_the_gallery_pngs(tmp_path):
 
 
 def test_cli_runs_an_experiment_with_its_own_options(tmp_path):
-    done = python_m_minigrad("robust-regression", "--quick", "--seeds", "2", "--steps", "300",
-                             "--out", str(tmp_path), "--figures", str(tmp_path))
+    done = python_m_minigrad_course("robust-regression", "--quick", "--seeds", "2",
+                                    "--steps", "300", "--out", str(tmp_path),
+                                    "--figures", str(tmp_path))
     assert done.returncode == 0, done.stderr
     saved = json.loads((tmp_path / "robust_regression.json").read_text())
-    assert saved["seeds"] == [0, 1] and saved["steps"] == 300
+    assert saved["seeds"] == [0, 1] and saved["config"]["steps"] == 300
 
 
-def test_all_skips_a_module_not_written_yet_but_fails_on_a_broken_one(monkeypatch, capsys):
-    broken = types.ModuleType("minigrad.experiments._broken_for_test")
+def test_all_runs_every_step_and_fails_at_the_end_on_a_broken_one(monkeypatch, capsys):
+    broken = types.ModuleType("broken_experiment_for_test")
     broken.NAME = "broken"
-    broken.add_arguments = lambda parser: None
 
-    def run(args):
+    def run(setup):
         raise RuntimeError("this experiment is broken on purpose")
     broken.run = run
-    monkeypatch.setitem(sys.modules, broken.__name__, broken)
-    monkeypatch.setattr(experiments, "MODULES", {"ghost": "_ghost_not_written",
-                                                 "broken": "_broken_for_test"})
+    monkeypatch.setattr(experiments, "MODULES", {"broken": broken})
     monkeypatch.setattr(cli, "run_example", lambda *a: print("example ran"))
     monkeypatch.setattr(cli, "run_figures", lambda *a: print("figures ran"))
+    monkeypatch.setattr(base, "run", lambda module, argv: module.run(None))
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["all", "--quick"])
     assert exit_info.value.code == 1
     out, err = capsys.readouterr()
     assert "example ran" in out and "figures ran" in out
-    assert "skipped: minigrad/experiments/_ghost_not_written.py does not exist yet" in out
     assert "this experiment is broken on purpose" in err and "FAILED: broken" in err
 
 
-def test_an_import_error_inside_an_existing_experiment_is_not_hidden(monkeypatch):
-    monkeypatch.setattr(experiments, "MODULES", {"bad": "_bad_import_for_test"})
-    real_load = experiments.load
+def test_every_experiment_is_found_by_its_file_and_declares_its_configuration():
+    """A new experiment is one file: the registry finds it, the base builds its parser."""
+    assert set(experiments.MODULES) == {"robust-regression", "compare-losses", "rl",
+                                        "generative", "embeddings", "segmentation"}
+    for name, module in experiments.MODULES.items():
+        assert module.NAME == name and callable(module.run)
+        assert isinstance(module.SEEDS, base.Setting) and module.FIGURES
+        assert all(isinstance(s, base.Setting) for s in module.CONFIG.values())
+        full = base.setup(module, base.parse_args(module, []))
+        quick = base.setup(module, base.parse_args(module, ["--quick"]))
+        assert set(full.config) == set(quick.config) == set(module.CONFIG)
+        assert len(quick.seeds) <= len(full.seeds)
 
-    def load(name):
-        if name == "bad":
-            import importlib
-            return importlib.import_module("minigrad.experiments.common.no_such_helper")
-        return real_load(name)
-    monkeypatch.setattr(experiments, "load", load)
-    with pytest.raises(ModuleNotFoundError):
-        cli._load_experiment("bad")
+
+def test_a_setting_with_a_help_is_an_option_that_overrides_full_and_quick():
+    args = base.parse_args(robust_regression, ["--quick", "--steps", "7", "--seeds", "3"])
+    setup = base.setup(robust_regression, args)
+    assert setup.config == {"steps": 7, "lr": 0.1} and setup.seeds == [0, 1, 2]
+    assert base.setup(robust_regression, base.parse_args(robust_regression, ["--quick"])) \
+        .config["steps"] == 1000
+    assert base.setup(robust_regression, base.parse_args(robust_regression, [])) \
+        .config["steps"] == 4000

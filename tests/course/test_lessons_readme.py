@@ -2,7 +2,7 @@
 that teaches it, the figure that shows it and the test that checks it.
 
 The table must have no empty cell; every lesson named must be a notebook built from a source in
-lessons/src/; every figure must be a PNG in figures/ that minigrad draws (a gallery figure or an
+lessons/src/; every figure must be a PNG in figures/ that the course draws (a gallery figure or an
 experiment's); every test must name a test function defined in an existing file of tests/.  The
 concepts each seed is known to teach must all have a row.
 """
@@ -113,18 +113,17 @@ def test_every_lesson_exists_and_is_built_from_a_source(row):
 
 
 def _drawn_figures():
-    from minigrad import gallery
-    names = {entry.name for entry in gallery.FIGURES}
-    names |= {entry[0] for entry in getattr(gallery, "EXPERIMENT_FIGURES", ())}
-    return names
+    from minigrad_course import experiments, gallery
+    return {entry.name for entry in gallery.FIGURES} | {entry[0] for entry in experiments.figures()}
 
 
 @pytest.mark.parametrize("row", ROWS, ids=row_id)
-def test_every_figure_exists_and_is_drawn_by_minigrad(row):
+def test_every_figure_exists_and_is_drawn_by_the_course(row):
     drawn = _drawn_figures()
     for match in references(row["figure"], FIGURE, "figure"):
         path = ROOT / "figures" / f"{match.group(1)}.png"
-        assert path.is_file(), f"{path.relative_to(ROOT)} does not exist (python -m minigrad all)"
+        assert path.is_file(), \
+            f"{path.relative_to(ROOT)} does not exist (python -m minigrad_course all)"
         assert path.stat().st_size > 10_000, f"{path.relative_to(ROOT)} is suspiciously small"
         assert match.group(1) in drawn, f"{match.group(1)}: neither a gallery nor an experiment figure"
 

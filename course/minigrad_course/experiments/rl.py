@@ -1,6 +1,6 @@
 """Reinforcement learning with the two RL losses of seed 002, on a small gridworld.
 
-    python -m minigrad rl [--seeds N] [--quick]
+    python -m minigrad_course rl [--seeds N] [--quick]
 
 The world: a deterministic 4×4 grid, start in the top-left corner, a goal in the bottom-right
 corner (reward +1, the episode ends), a pit at (1, 1) (reward −1, the episode ends), no reward
@@ -29,11 +29,34 @@ import time
 
 import numpy as np
 
-from .. import no_grad, tensor
-from .. import losses, nn, optim
-from . import common
+import minigrad as mg
+from minigrad import losses, nn, optim
+
+from ..plotting import pyplot
+from . import base
+from .base import Setting
 
 NAME = "rl"
+SEEDS = Setting(full=5, quick=1)
+CONFIG = {
+    "gamma": Setting(0.9),
+    "hidden": Setting(64),
+    "q_steps": Setting(4000, 2000, help="environment steps of Q-learning"),
+    "q_lr": Setting(1e-3),
+    "batch": Setting(32),
+    "target_every": Setting(100, help="steps between copies of the Q-network into the target "
+                                      "network"),
+    "eps_end": Setting(0.1),
+    "buffer": Setting(5000),
+    "warmup": Setting(100),
+    "eval_every": Setting(50),
+    "pg_updates": Setting(300, 100, help="REINFORCE updates"),
+    "pg_lr": Setting(3e-3),
+    "episodes": Setting(16, help="episodes per REINFORCE update"),
+    "pg_eval_every": Setting(5),
+}
+FIGURES = {"rl_learning_curves": ("lessons/07_generative_rl.ipynb",
+                                  "seed 002: TD loss and policy-gradient loss")}
 
 ACTIONS = ((-1, 0), (1, 0), (0, -1), (0, 1))
 """Moves (row, column) of the actions up, down, left, right."""
@@ -72,7 +95,7 @@ class GridWorld:
         """The network input of a list of states: rows of the identity, float32."""
         x = np.zeros((len(states), self.n_states), dtype=np.float32)
         x[np.arange(len(states)), np.asarray(states)] = 1.0
-        return tensor(x)
+        return mg.tensor(x)
 
 
 def value_iteration(env, gamma, tol=1e-12):
@@ -121,7 +144,7 @@ def mlp(n_in, hidden, n_out):
 
 def network_table(net, env):
     """The network's outputs for every state, as a NumPy array (n_states, outputs)."""
-    with no_grad():
+    with mg.no_grad():
         return net(env.one_hot(np.arange(env.n_states))).numpy()
 
 
@@ -137,7 +160,7 @@ def q_learning(env, seed, cfg):
     Returns a dict: the learning curve (env steps, max |Q − Q*|, fraction of states from which
     the greedy policy reaches the goal), the final Q table, and the final measures.
     """
-    common.seed_everything(seed)
+    base.seed_everything(seed)
     rng = np.random.default_rng(seed)
     gamma = cfg["gamma"]
     q_star = value_iteration(env, gamma)
@@ -159,7 +182,7 @@ def q_learning(env, seed, cfg):
         if rng.random() < epsilon:
             action = int(rng.integers(env.n_actions))
         else:
-            with no_grad():
+            with mg.no_grad():
                 action = int(net(env.one_hot([state])).numpy().argmax())
         i = stored % size
         buf_s[i], buf_a[i] = state, action
@@ -172,10 +195,10 @@ def q_learning(env, seed, cfg):
 
         if stored >= cfg["warmup"]:
             idx = rng.integers(min(stored, size), size=cfg["batch"])
-            with no_grad():
+            with mg.no_grad():
                 next_q = target(env.one_hot(buf_s2[idx]))   # Q′(s′, ·): no gradient
-            loss = losses.td_loss(net(env.one_hot(buf_s[idx])), tensor(buf_a[idx]),
-                                  tensor(buf_r[idx]), next_q, tensor(buf_d[idx]), gamma=gamma)
+            loss = losses.td_loss(net(env.one_hot(buf_s[idx])), mg.tensor(buf_a[idx]),
+                                  mg.tensor(buf_r[idx]), next_q, mg.tensor(buf_d[idx]), gamma=gamma)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -233,7 +256,7 @@ def reinforce(env, seed, cfg, baseline=True):
     The loss is the mean over the batch's steps of −log π(a|s)·A (the usual form without the
     γ^t factor).  Returns the curve of the exact expected return V^π(start) per update.
     """
-    common.seed_everything(seed)
+    base.seed_everything(seed)
     rng = np.random.default_rng(seed)
     gamma = cfg["gamma"]
     policy = mlp(env.n_states, cfg["hidden"], env.n_actions)
@@ -258,12 +281,12 @@ def reinforce(env, seed, cfg, baseline=True):
         if baseline:
             b = value(x).reshape(-1)
             advantages = returns - b.numpy()
-            value_loss = losses.mse_loss(b, tensor(returns))
+            value_loss = losses.mse_loss(b, mg.tensor(returns))
             value_opt.zero_grad()
             value_loss.backward()
             value_opt.step()
-        loss = losses.policy_gradient_loss(policy(x), tensor(actions),
-                                           tensor(advantages.astype(np.float32)))
+        loss = losses.policy_gradient_loss(policy(x), mg.tensor(actions),
+                                           mg.tensor(advantages.astype(np.float32)))
         policy_opt.zero_grad()
         loss.backward()
         policy_opt.step()
@@ -271,32 +294,9 @@ def reinforce(env, seed, cfg, baseline=True):
 
 
 # --- the experiment -----------------------------------------------------------------------------
-def add_arguments(parser):
-    parser.add_argument("--q-steps", type=int, default=None,
-                        help="environment steps of Q-learning (default 4000, quick 2000)")
-    parser.add_argument("--target-every", type=int, default=100,
-                        help="steps between copies of the Q-network into the target network")
-    parser.add_argument("--pg-updates", type=int, default=None,
-                        help="REINFORCE updates (default 300, quick 100)")
-    parser.add_argument("--episodes", type=int, default=16,
-                        help="episodes per REINFORCE update")
-
-
-def config(args):
-    quick = args.quick
-    return {
-        "gamma": 0.9, "hidden": 64,
-        "q_steps": args.q_steps or (2000 if quick else 4000), "q_lr": 1e-3, "batch": 32,
-        "target_every": args.target_every, "eps_end": 0.1, "buffer": 5000, "warmup": 100,
-        "eval_every": 50,
-        "pg_updates": args.pg_updates or (100 if quick else 300), "pg_lr": 3e-3,
-        "episodes": args.episodes, "pg_eval_every": 5,
-    }
-
-
 def sci(values):
     """'m ± s' in scientific notation, for errors that span orders of magnitude."""
-    m, s = common.mean_sd(values)
+    m, s = base.mean_sd(values)
     return f"{m:.1e} ± {s:.1e}"
 
 
@@ -309,7 +309,7 @@ def band(ax, x, runs, label, color, **kw):
 
 
 def draw(env, q_runs, pg_runs, pg_plain_runs, q_star, random_return, cfg):
-    plt = common.pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.3))
     n = len(q_runs)
 
@@ -368,13 +368,10 @@ def draw(env, q_runs, pg_runs, pg_plain_runs, q_star, random_return, cfg):
     return fig
 
 
-@common.on_one_blas_thread
-def run(args):
-    """Run the experiment (NumPy's BLAS on one thread), print its table, save its results and
-    figures; return the results."""
-    out, figures = common.paths(args)
-    seeds = common.seed_list(args, full=5, quick=1)
-    cfg = config(args)
+def run(setup):
+    """Q-learning and REINFORCE (with and without a baseline) on every seed; the table, the
+    results and the figure."""
+    seeds, cfg = setup.seeds, setup.config
     env = GridWorld()
     q_star = value_iteration(env, cfg["gamma"])
     random_return = float(policy_values(env, np.full((env.n_states, env.n_actions), 0.25),
@@ -389,7 +386,7 @@ def run(args):
     pg_plain_runs = [reinforce(env, seed, cfg, baseline=False) for seed in seeds]
     pg_time = time.perf_counter() - start
 
-    fmt = common.fmt_mean_sd
+    fmt = base.fmt_mean_sd
     q_rows = [
         ["‖Q − Q*‖∞ over the (s, a) of non-terminal states", sci([r["q_error"] for r in q_runs])],
         ["‖V − V*‖∞ over non-terminal states (V = max_a Q)", sci([r["v_error"] for r in q_runs])],
@@ -411,30 +408,22 @@ def run(args):
                         + (f", after {fmt(reached, 0)} updates" if reached else "")])
     text = "\n".join([
         f"## rl: 4×4 gridworld (goal +1, pit −1, γ = {cfg['gamma']}), {len(seeds)} seed(s)"
-        + (" (quick)" if args.quick else ""), "",
+        + (" (quick)" if setup.quick else ""), "",
         f"(a) Q-learning with td_loss: {cfg['q_steps']} steps, target network every "
         f"{cfg['target_every']} steps, ε 1 → {cfg['eps_end']}. Q* by value iteration.", "",
-        common.markdown_table(["quantity", "mean ± sd over seeds"], q_rows), "",
+        base.markdown_table(["quantity", "mean ± sd over seeds"], q_rows), "",
         f"(b) REINFORCE with policy_gradient_loss: {cfg['pg_updates']} updates of "
         f"{cfg['episodes']} episodes. Expected discounted return from the start (exact): random "
         f"policy {random_return:.3f}, optimum {v_star_start:.3f}.", "",
-        common.markdown_table(["learner", "expected return before", "after training",
+        base.markdown_table(["learner", "expected return before", "after training",
                                "seeds reaching 90 % of optimum"], pg_rows), "",
         f"time: Q-learning {q_time:.1f} s, REINFORCE {pg_time:.1f} s",
     ])
-    print(text)
-    fig = draw(env, q_runs, pg_runs, pg_plain_runs, q_star, random_return, cfg)
-    figure = common.save_figure(fig, figures, "rl_learning_curves")
-
-    results = {
-        "name": NAME, "quick": bool(args.quick), "seeds": seeds, "config": cfg,
+    return base.Report(text, {
         "optimal_start_value": v_star_start, "random_start_value": random_return,
         "q_star": q_star,
         "q_learning": [{k: v for k, v in r.items()} for r in q_runs],
         "reinforce_baseline": pg_runs, "reinforce_no_baseline": pg_plain_runs,
         "seconds": {"q_learning": q_time, "reinforce": pg_time},
-        "figure": str(figure),
-    }
-    common.save_json(results, out, NAME)
-    common.save_markdown(text, out, NAME)
-    return results
+    }, {"rl_learning_curves": draw(env, q_runs, pg_runs, pg_plain_runs, q_star, random_return,
+                                   cfg)})

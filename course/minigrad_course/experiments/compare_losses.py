@@ -34,13 +34,14 @@ import time
 
 import numpy as np
 
-from .. import functional as F
-from .. import losses, nn
-from ..data import DataLoader, TensorDataset, load_breast_cancer, load_digits
-from ..optim import Adam
-from ..train import accuracy, fit
-from . import common
-from .common import seed_everything
+import minigrad as mg
+from minigrad import losses, nn, optim
+from minigrad.data import DataLoader, TensorDataset, load_breast_cancer, load_digits
+from minigrad.train import accuracy, fit
+
+from ..plotting import pyplot
+from . import base
+from .base import Setting, seed_everything
 
 NAME = "compare-losses"
 
@@ -48,17 +49,22 @@ LOSS_NAMES = ("CE", "M", "L", "full M", "full L")
 TASKS = ("digits-mlp", "digits-cnn", "cancer-mlp")
 CHANCE = {"digits-mlp": 0.1, "digits-cnn": 0.1}  # cancer-mlp: the majority class, from the data
 
-HYPER = dict(optimizer="Adam", lr=1e-3, batch_size=32, epochs=30, dtype="float32",
-             test_size=0.2)
-QUICK = dict(seeds=2, epochs=5, max_train=800)
-
-
-def add_arguments(parser):
-    parser.add_argument("--epochs", type=int, default=None,
-                        help=f"epochs per run (default {HYPER['epochs']}; {QUICK['epochs']} "
-                             "with --quick)")
-    parser.add_argument("--tasks", nargs="+", choices=TASKS, default=list(TASKS),
-                        help="the tasks to run (default: all three)")
+SEEDS = Setting(full=5, quick=2)
+CONFIG = {
+    "epochs": Setting(30, 5, help="epochs per run"),
+    "tasks": Setting(list(TASKS), help="the tasks to run", choices=TASKS, nargs="+"),
+    "max_train": Setting(None, 800),   # at most this many training samples per task
+    "optimizer": Setting("Adam"),
+    "lr": Setting(1e-3),
+    "batch_size": Setting(32),
+    "dtype": Setting("float32"),
+    "test_size": Setting(0.2),
+}
+FIGURES = {"compare_losses_curves": ("lessons/08_paper_comparison.ipynb",
+                                     "paper (seed 001) Tables 2-5, offline analogue")}
+HYPER = {key: CONFIG[key].full for key in ("optimizer", "lr", "batch_size", "epochs", "dtype",
+                                           "test_size")}
+"""The hyperparameters of the full run, the same for every loss."""
 
 
 # --- losses, models, data -----------------------------------------------------------------------
@@ -71,8 +77,8 @@ def loss_function(name):
     full = name.startswith("full")
 
     def on_probabilities(logits, y):
-        p = F.softmax(logits, axis=1)
-        return paper_loss(p, F.one_hot(y, logits.shape[1]).astype(p.dtype), full=full)
+        p = mg.softmax(logits, axis=1)
+        return paper_loss(p, mg.one_hot(y, logits.shape[1]).astype(p.dtype), full=full)
     on_probabilities.__name__ = name.replace(" ", "_") + "_loss"
     return on_probabilities
 
@@ -112,7 +118,7 @@ def train_one(task, loss_name, seed, epochs, max_train=None):
     train = DataLoader(TensorDataset(x_train, y_train), batch_size=HYPER["batch_size"],
                        shuffle=True)
     test = DataLoader(TensorDataset(x_test, y_test), batch_size=1024)
-    history = fit(model, loss_function(loss_name), Adam(model.parameters(), lr=HYPER["lr"]),
+    history = fit(model, loss_function(loss_name), optim.Adam(model.parameters(), lr=HYPER["lr"]),
                   train, epochs=epochs, metrics={"accuracy": accuracy}, progress=False,
                   val_loader=test)
     history["finite"] = bool(np.all(np.isfinite(history["loss"])))
@@ -167,18 +173,13 @@ def reading(accs):
                   f"({100 * means[worst]:.2f} %); {verdict}; {paired_text}")
 
 
-@common.on_one_blas_thread
-def run(args):
-
+def run(setup):
     start = time.perf_counter()
-    out, figures = common.paths(args)
-    seeds = common.seed_list(args, full=5, quick=QUICK["seeds"])
-    epochs = args.epochs if args.epochs is not None else (
-        QUICK["epochs"] if args.quick else HYPER["epochs"])
-    max_train = QUICK["max_train"] if args.quick else None
+    seeds, tasks = setup.seeds, setup.config["tasks"]
+    epochs, max_train = setup.config["epochs"], setup.config["max_train"]
 
     histories, runtimes = {}, {}
-    for task in args.tasks:
+    for task in tasks:
         task_start = time.perf_counter()
         histories[task] = {name: [train_one(task, name, seed, epochs, max_train) for seed in seeds]
                            for name in LOSS_NAMES}
@@ -187,15 +188,15 @@ def run(args):
               f"in {runtimes[task]:.1f} s", flush=True)
 
     summary, readings, rows = {}, {}, []
-    for task in args.tasks:
+    for task in tasks:
         accs = {name: [h["test_accuracy"] for h in histories[task][name]] for name in LOSS_NAMES}
         ce = np.array(accs["CE"])
         summary[task] = {"chance": chance_level(task, seeds[0])}
         for name in LOSS_NAMES:
             acc = np.array(accs[name])
             diff = acc - ce
-            m, s = common.mean_sd(acc)
-            dm, ds = common.mean_sd(diff)
+            m, s = base.mean_sd(acc)
+            dm, ds = base.mean_sd(diff)
             summary[task][name] = {
                 "test_accuracy": acc, "mean": m, "sd": s,
                 "diff_vs_ce_mean": dm, "diff_vs_ce_sd": ds,
@@ -206,11 +207,11 @@ def run(args):
             label = "BCE" if (name == "CE" and task == "cancer-mlp") else name
             counts = "/".join(map(str, summary[task][name]["seeds_better_tied_worse_than_ce"]))
             paired = "—" if name == "CE" else f"{100 * dm:+.2f} ± {100 * ds:.2f} ({counts})"
-            rows.append([task, label, common.fmt_mean_sd(acc, 2, scale=100), paired,
+            rows.append([task, label, base.fmt_mean_sd(acc, 2, scale=100), paired,
                          "" if summary[task][name]["all_losses_finite"] else "NaN/inf loss!"])
         readings[task] = reading(accs)
 
-    table = common.markdown_table(
+    table = base.markdown_table(
         ["task", "loss", "test accuracy % (mean ± sd)",
          "paired difference to CE, points (better/tied/worse seeds)", "note"], rows)
     elapsed = time.perf_counter() - start
@@ -227,36 +228,27 @@ def run(args):
         table,
         "",
         "Reading:",
-        *[f"- {task}: {readings[task][1]}." for task in args.tasks],
+        *[f"- {task}: {readings[task][1]}." for task in tasks],
         "",
         "Chance: " + ", ".join(f"{task} {100 * summary[task]['chance']:.1f} %"
-                               for task in args.tasks) + ".",
+                               for task in tasks) + ".",
         f"Runtime: {elapsed:.1f} s ("
         + ", ".join(f"{t} {s:.1f} s" for t, s in runtimes.items()) + ").",
     ]
-    text = "\n".join(lines)
-    print(text)
-
-    figure = save_curves_figure(histories, epochs, len(seeds), figures)
-    results = {
-        "experiment": NAME, "quick": bool(args.quick), "seeds": seeds, "epochs": epochs,
-        "max_train": max_train, "hyperparameters": HYPER, "tasks": list(args.tasks),
-        "summary": summary, "best": {t: readings[t][0] for t in args.tasks},
-        "reading": {t: readings[t][1] for t in args.tasks},
+    return base.Report("\n".join(lines), {
+        "tasks": list(tasks), "summary": summary,
+        "best": {t: readings[t][0] for t in tasks}, "reading": {t: readings[t][1] for t in tasks},
         "histories": {t: {n: [{k: h[k] for k in ("loss", "accuracy", "val_loss", "val_accuracy")}
                               for h in hs] for n, hs in per_loss.items()}
                       for t, per_loss in histories.items()},
-        "figure": str(figure), "runtime_s": elapsed, "runtime_per_task_s": runtimes,
-    }
-    common.save_json(results, out, "compare_losses")
-    common.save_markdown(text, out, "compare_losses")
-    return results
+        "runtime_per_task_s": runtimes,
+    }, {"compare_losses_curves": curves_figure(histories, epochs, len(seeds))})
 
 
-def save_curves_figure(histories, epochs, n_seeds, directory):
+def curves_figure(histories, epochs, n_seeds):
     """Per task (rows): the training loss and the test accuracy per epoch (columns), one line
     per loss, the mean over seeds with a ±1 sd band."""
-    plt = common.pyplot()
+    plt = pyplot()
     tasks = list(histories)
     fig, axes = plt.subplots(len(tasks), 2, figsize=(12, 3.6 * len(tasks)), squeeze=False)
     colours = dict(zip(LOSS_NAMES, ["black", "tab:red", "tab:blue", "tab:orange", "tab:cyan"]))
@@ -284,4 +276,4 @@ def save_curves_figure(histories, epochs, n_seeds, directory):
             ax.legend(fontsize=8)
     fig.suptitle("Cross-entropy vs the paper's M, L, full M and full L (same model and optimiser)")
     fig.tight_layout()
-    return common.save_figure(fig, directory, "compare_losses_curves")
+    return fig

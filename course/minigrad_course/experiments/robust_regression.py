@@ -4,9 +4,9 @@ A straight line y = a·x + b is fitted to 1000 points of a linear model with uni
 plus 500 outliers, once per loss (MSE, MAE, Huber with δ = 1, log-cosh, SMAE), and the error
 of the fitted slope and intercept is reported in % of the true values, mean ± sd over seeds.
 
-The data (``minigrad.data.make_robust_regression``, with the parameters in ``DATA``; the paper
-gives neither its line nor its outliers' mean and covariance, so these are ours, chosen before
-any fit was run and not tuned afterwards):
+The data (``minigrad_course.data.make_robust_regression``, with the parameters in ``DATA``;
+the paper gives neither its line nor its outliers' mean and covariance, so these are ours,
+chosen before any fit was run and not tuned afterwards):
 
     inliers   x ~ U(0, 10),  y = 2·x + 3 + ε,  ε ~ N(0, 1)                  (1000 points)
     outliers  (x, y) ~ N(mean = (3, 30), cov = [[4, 0], [0, 25]])           (500 points)
@@ -26,19 +26,30 @@ every loss the largest move of a parameter over the last 200 steps and the large
 the end are printed (MAE's gradient never vanishes: it is a subgradient of a kinked loss).
 
 The paper's claim that must reproduce is the ordering SMAE < log-cosh < MSE of the mean error,
-on the slope and on the intercept; the printed output says whether it holds.
+on the slope and on the intercept (``minigrad_course.paper``); the printed output says
+whether it holds.
 """
 import time
 
 import numpy as np
 
-from . import common
-from .. import losses
+import minigrad as mg
+from minigrad import losses, optim
+
+from .. import paper
 from ..data import make_robust_regression
-from ..optim import Adam
-from ..tensor import float64
+from ..plotting import pyplot
+from . import base
+from .base import Setting
 
 NAME = "robust-regression"
+SEEDS = Setting(full=20, quick=5)
+CONFIG = {
+    "steps": Setting(4000, 1000, help="Adam steps per fit"),
+    "lr": Setting(0.1, help="Adam's initial learning rate"),
+}
+FIGURES = {"robust_regression_fit": ("lessons/04_regression_losses.ipynb",
+                                     "paper (seed 001) Fig. 4 and Table 1")}
 
 DATA = dict(n=1000, n_outliers=500, slope=2.0, intercept=3.0, x_range=(0.0, 10.0),
             outlier_mean=(3.0, 30.0), outlier_cov=((4.0, 0.0), (0.0, 25.0)))
@@ -52,25 +63,13 @@ LOSSES = {  # display name -> name in minigrad.losses
     "SMAE": "smae_loss",
 }
 
-PAPER = {  # Table 1 of the paper: parameter-estimation error (%), slope / intercept
-    "SMAE": (8.73, 22.6),
-    "MSE": (68.2, 205.82),
-    "log-cosh": (22.76, 82.3),
-}
-
-ORDER = ("SMAE", "log-cosh", "MSE")  # the ordering the paper reports, smallest error first
-
-
-def add_arguments(parser):
-    parser.add_argument("--steps", type=int, default=None,
-                        help="Adam steps per fit (default 4000; 1000 with --quick, which also "
-                             "uses 5 seeds instead of 20)")
-    parser.add_argument("--lr", type=float, default=0.1, help="Adam's initial learning rate")
+PAPER = paper.TABLE_1      # slope / intercept error (%) of the paper's Table 1
+ORDER = paper.TABLE_1_ORDER  # the ordering the paper reports, smallest error first
 
 
 def make_data(seeds):
     """x and y of every seed, each an (S, 1500) float64 array, and the true line."""
-    sets = [make_robust_regression(seed=s, dtype=float64, **DATA) for s in seeds]
+    sets = [make_robust_regression(seed=s, dtype=mg.float64, **DATA) for s in seeds]
     x = np.stack([d.x.numpy() for d in sets])
     y = np.stack([d.y.numpy() for d in sets])
     outlier = np.stack([d.is_outlier.numpy() for d in sets])
@@ -83,13 +82,11 @@ def fit_line(loss_fn, x, y, steps, lr, hold=0.75, final_factor=1e-4, check_windo
     Returns (a, b, info): arrays of S fitted slopes and intercepts, and convergence figures
     (largest parameter move over the last ``check_window`` steps, largest final |gradient|).
     """
-    import minigrad as mg
-
     S = x.shape[0]
     xt, yt = mg.tensor(x), mg.tensor(y)
     a = mg.zeros(S, 1, dtype=mg.float64, requires_grad=True)
     b = mg.zeros(S, 1, dtype=mg.float64, requires_grad=True)
-    opt = Adam([a, b], lr=lr)
+    opt = optim.Adam([a, b], lr=lr)
     n_hold = int(hold * steps)
     before = None
     for k in range(steps):
@@ -114,24 +111,20 @@ def ordering_holds(summary, key):
     return all(lo < hi for lo, hi in zip(means, means[1:]))
 
 
-@common.on_one_blas_thread
-def run(args):
-
+def run(setup):
     start = time.perf_counter()
-    out, figures = common.paths(args)
-    seeds = common.seed_list(args, full=20, quick=5)
-    steps = args.steps if args.steps is not None else (1000 if args.quick else 4000)
+    seeds, steps, lr = setup.seeds, setup.config["steps"], setup.config["lr"]
     x, y, outlier = make_data(seeds)
     true_a, true_b = DATA["slope"], DATA["intercept"]
 
     fits, summary, convergence = {}, {}, {}
     for name, fn_name in LOSSES.items():
-        a, b, info = fit_line(getattr(losses, fn_name), x, y, steps, args.lr)
+        a, b, info = fit_line(getattr(losses, fn_name), x, y, steps, lr)
         slope_err = np.abs(a - true_a) / abs(true_a) * 100
         intercept_err = np.abs(b - true_b) / abs(true_b) * 100
         fits[name] = {"slope": a, "intercept": b,
                       "slope_error_pct": slope_err, "intercept_error_pct": intercept_err}
-        summary[name] = {key: dict(zip(("mean", "sd"), common.mean_sd(err)))
+        summary[name] = {key: dict(zip(("mean", "sd"), base.mean_sd(err)))
                          for key, err in (("slope", slope_err), ("intercept", intercept_err))}
         convergence[name] = info
     lstsq = np.array([np.polyfit(xi, yi, 1) for xi, yi in zip(x, y)])
@@ -150,10 +143,10 @@ def run(args):
     for name in LOSSES:
         paper = PAPER.get(name)
         rows.append([name,
-                     common.fmt_mean_sd(fits[name]["slope_error_pct"]),
-                     common.fmt_mean_sd(fits[name]["intercept_error_pct"]),
+                     base.fmt_mean_sd(fits[name]["slope_error_pct"]),
+                     base.fmt_mean_sd(fits[name]["intercept_error_pct"]),
                      f"{paper[0]}" if paper else "—", f"{paper[1]}" if paper else "—"])
-    table = common.markdown_table(
+    table = base.markdown_table(
         ["loss", "slope error % (ours)", "intercept error % (ours)",
          "slope error % (paper)", "intercept error % (paper)"], rows)
     verdicts = []
@@ -176,7 +169,7 @@ def run(args):
         f"unit Gaussian noise) + {DATA['n_outliers']} outliers ~ N(mean {DATA['outlier_mean']}, "
         f"cov {DATA['outlier_cov']}) (our choice: the paper's outlier distribution is unknown, so "
         "only the ordering of the paper's numbers, not their values, is comparable).  "
-        f"Fit: full-batch Adam from (0, 0), lr {args.lr:g}, {steps} steps.",
+        f"Fit: full-batch Adam from (0, 0), lr {lr:g}, {steps} steps.",
         "",
         table,
         "",
@@ -187,27 +180,18 @@ def run(args):
         "",
         f"Runtime: {elapsed:.1f} s.",
     ])
-    print(text)
-
-    # --- the figure -----------------------------------------------------------------------------
     lines = {n: (fits[n]["slope"][0], fits[n]["intercept"][0]) for n in LOSSES}
-    figure = save_fit_figure(x[0], y[0], outlier[0], lines, summary, (true_a, true_b), figures,
-                             len(seeds))
-    results = {
-        "experiment": NAME, "quick": bool(args.quick), "seeds": seeds, "steps": steps,
-        "lr": args.lr, "data": DATA, "paper": PAPER, "summary": summary,
+    figure = fit_figure(x[0], y[0], outlier[0], lines, summary, (true_a, true_b), len(seeds))
+    return base.Report(text, {
+        "data": DATA, "paper": PAPER, "summary": summary,
         "ordering_holds": holds, "ordering_holds_per_seed": per_seed,
-        "convergence": convergence, "fits": fits, "figure": str(figure),
-        "runtime_s": elapsed,
-    }
-    common.save_json(results, out, "robust_regression")
-    common.save_markdown(text, out, "robust_regression")
-    return results
+        "convergence": convergence, "fits": fits,
+    }, {"robust_regression_fit": figure})
 
 
-def save_fit_figure(x, y, outlier, lines, summary, truth, directory, n_seeds):
+def fit_figure(x, y, outlier, lines, summary, truth, n_seeds):
     """Seed 0's points with every loss's fitted line; the mean ± sd errors beside them."""
-    plt = common.pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), gridspec_kw={"width_ratios": [2.2, 1, 1]})
     ax = axes[0]
     ax.scatter(x[~outlier], y[~outlier], s=5, color="0.6", alpha=0.6, label="inliers")
@@ -234,4 +218,4 @@ def save_fit_figure(x, y, outlier, lines, summary, truth, directory, n_seeds):
         ax.grid(alpha=0.3, axis="y")
     fig.suptitle("Robust regression with 500 outliers (paper Fig. 4 / Table 1)")
     fig.tight_layout()
-    return common.save_figure(fig, directory, "robust_regression_fit")
+    return fig

@@ -1,7 +1,7 @@
 """Segmentation of a rare foreground with the overlap losses of seed 000 (Dice, IoU, Dice+BCE)
 against plain binary cross-entropy.
 
-    python -m minigrad segmentation [--seeds N] [--quick]
+    python -m minigrad_course segmentation [--seeds N] [--quick]
 
 The task (synthetic, seeded): 16×16 images, each with one to three small discs (radius 1 to 1.8
 pixels) of brightness 0.7 to 1.2 on a dark background, plus Gaussian noise of standard deviation
@@ -26,16 +26,33 @@ import time
 
 import numpy as np
 
-from .. import no_grad, tensor
-from .. import functional as F
-from .. import losses, nn, optim
-from . import common
+import minigrad as mg
+from minigrad import losses, nn, optim
+
+from ..plotting import pyplot
+from . import base
+from .base import Setting
 
 NAME = "segmentation"
+SEEDS = Setting(full=3, quick=1)
+CONFIG = {
+    "steps": Setting(800, 120, help="training steps per loss"),
+    "batch": Setting(32),
+    "lr": Setting(3e-3),
+    "channels": Setting(8),
+    "n_train": Setting(512),
+    "n_test": Setting(256, 128),
+    "noise": Setting(0.5, help="standard deviation of the pixel noise"),
+    "eval_every": Setting(25, 20),
+    "early_evals": Setting(4, 3),   # "early": after this many evaluations (early_step, below)
+    "examples": Setting(4),
+}
+FIGURES = {"segmentation_masks": ("lessons/06_ranking_segmentation.ipynb",
+                                  "seed 000: Dice and IoU")}
 LOSS_FUNCTIONS = {
     "bce": lambda logits, y: losses.binary_cross_entropy_with_logits(logits, y),
-    "dice": lambda logits, y: losses.dice_loss(F.sigmoid(logits), y),
-    "iou": lambda logits, y: losses.iou_loss(F.sigmoid(logits), y),
+    "dice": lambda logits, y: losses.dice_loss(mg.sigmoid(logits), y),
+    "iou": lambda logits, y: losses.iou_loss(mg.sigmoid(logits), y),
     "dice_bce": lambda logits, y: losses.dice_bce_loss(logits, y),
 }
 LABELS = {"bce": "BCE (baseline)", "dice": "Dice", "iou": "IoU", "dice_bce": "Dice + BCE"}
@@ -87,15 +104,15 @@ def overlap_scores(predicted, masks):
 
 
 def logits_of(net, images, batch=256):
-    with no_grad():
-        return np.concatenate([net(tensor(images[i:i + batch])).numpy()
+    with mg.no_grad():
+        return np.concatenate([net(mg.tensor(images[i:i + batch])).numpy()
                                for i in range(0, len(images), batch)])
 
 
 def train(loss_name, seed, data, cfg):
     """Train the network with one loss; the initial weights and the batches depend on the seed
     only, so the four losses start from the same network and see the same batches."""
-    common.seed_everything(seed)
+    base.seed_everything(seed)
     rng = np.random.default_rng(seed)
     x_train, y_train, x_test, y_test = data
     net = segmentation_net(cfg["channels"])
@@ -111,7 +128,7 @@ def train(loss_name, seed, data, cfg):
         if step == cfg["steps"]:
             break
         idx = rng.integers(len(x_train), size=cfg["batch"])
-        loss = loss_fn(net(tensor(x_train[idx])), tensor(y_train[idx]))
+        loss = loss_fn(net(mg.tensor(x_train[idx])), mg.tensor(y_train[idx]))
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -135,26 +152,9 @@ def pixel_threshold(data):
     return float(best), overlap_scores(x_test > best, y_test)
 
 
-# --- the experiment -----------------------------------------------------------------------------
-def add_arguments(parser):
-    parser.add_argument("--steps", type=int, default=None,
-                        help="training steps per loss (default 800, quick 120)")
-    parser.add_argument("--noise", type=float, default=0.5,
-                        help="standard deviation of the pixel noise")
-
-
-def config(args):
-    quick = args.quick
-    steps = args.steps or (120 if quick else 800)
-    eval_every = 20 if quick else 25
-    return {"steps": steps, "batch": 32, "lr": 3e-3, "channels": 8, "n_train": 512,
-            "n_test": 128 if quick else 256, "noise": args.noise, "eval_every": eval_every,
-            "early_step": min(steps, 3 * eval_every if quick else 4 * eval_every),
-            "examples": 4}
-
-
+# --- the figure ----------------------------------------------------------------------------------
 def draw(runs, data, cfg, threshold):
-    plt = common.pyplot()
+    plt = pyplot()
     _, _, x_test, y_test = data
     names = list(LOSS_FUNCTIONS)
     n_rows = cfg["examples"]
@@ -208,17 +208,16 @@ def draw(runs, data, cfg, threshold):
     return fig
 
 
-@common.on_one_blas_thread
-def run(args):
-    """Run the experiment (NumPy's BLAS on one thread), print its table, save its results and
-    figures; return the results."""
-    out, figures = common.paths(args)
-    seeds = common.seed_list(args, full=3, quick=1)
-    cfg = config(args)
+# --- the experiment -----------------------------------------------------------------------------
+def run(setup):
+    """Train the network with each loss on every seed; the table, the results and the figure.
+    The step at which the 'early' Dice is read is added to the configuration (early_step)."""
+    seeds, cfg = setup.seeds, setup.config
+    cfg["early_step"] = min(cfg["steps"], cfg["early_evals"] * cfg["eval_every"])
     data_rng = np.random.default_rng(12345)
     data = (*make_blobs(cfg["n_train"], data_rng, noise=cfg["noise"]),
             *make_blobs(cfg["n_test"], data_rng, noise=cfg["noise"]))
-    fmt = common.fmt_mean_sd
+    fmt = base.fmt_mean_sd
     runs, seconds = {}, {}
     for name in LOSS_FUNCTIONS:
         start = time.perf_counter()
@@ -237,17 +236,14 @@ def run(args):
     early_step = cfg["early_step"]
     text = "\n".join([
         f"## segmentation: 16×16 blobs, foreground {data[3].mean():.1%} of test pixels, "
-        f"{len(seeds)} seed(s)" + (" (quick)" if args.quick else ""), "",
+        f"{len(seeds)} seed(s)" + (" (quick)" if setup.quick else ""), "",
         f"{cfg['steps']} steps of batches of {cfg['batch']} ({cfg['n_train']} training images), "
         f"Adam lr {cfg['lr']}; {cfg['n_test']} test images, σ(logit) > 0.5.", "",
-        common.markdown_table(["loss", "Dice", "IoU", "precision", "recall",
+        base.markdown_table(["loss", "Dice", "IoU", "precision", "recall",
                                "predicted foreground", f"Dice at step {early_step}"], rows), "",
         "time: " + ", ".join(f"{LABELS[k]} {v:.1f} s" for k, v in seconds.items()),
     ])
-    print(text)
-    figure = common.save_figure(draw(runs, data, cfg, threshold), figures, "segmentation_masks")
-    results = {
-        "name": NAME, "quick": bool(args.quick), "seeds": seeds, "config": cfg,
+    return base.Report(text, {
         "foreground_fraction": float(data[3].mean()),
         "scores": {name: [r["scores"] for r in runs[name]] for name in LOSS_FUNCTIONS},
         "curves": {name: [{**r["curve"], "loss": [   # per-step losses: means between evaluations
@@ -256,8 +252,5 @@ def run(args):
             for name in LOSS_FUNCTIONS},
         "all_background": {"dice": 0.0, "iou": 0.0},
         "pixel_threshold": {"threshold": threshold, **by_threshold},
-        "seconds": seconds, "figure": str(figure),
-    }
-    common.save_json(results, out, NAME)
-    common.save_markdown(text, out, NAME)
-    return results
+        "seconds": seconds,
+    }, {"segmentation_masks": draw(runs, data, cfg, threshold)})

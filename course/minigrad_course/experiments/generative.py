@@ -1,6 +1,6 @@
 """Generative losses of seed 000: a VAE on the digits and a GAN on a 1-D toy distribution.
 
-    python -m minigrad generative [--seeds N] [--quick]
+    python -m minigrad_course generative [--seeds N] [--quick]
 
 (a) VAE, ``vae_loss``: scikit-learn's 8×8 digits with pixels scaled to [0, 1] (not
     standardised: the decoder ends in a sigmoid and the reconstruction term is binary
@@ -25,12 +25,31 @@ import time
 
 import numpy as np
 
-from .. import exp, no_grad, randn, tensor
-from .. import losses, nn, optim
-from ..data import DataLoader, TensorDataset
-from . import common
+import minigrad as mg
+from minigrad import losses, nn, optim
+from minigrad.data import DataLoader, TensorDataset
+
+from ..plotting import pyplot
+from . import base
+from .base import Setting
 
 NAME = "generative"
+SEEDS = Setting(full=3, quick=1)
+CONFIG = {
+    "vae_epochs": Setting(100, 15, help="VAE epochs"),
+    "vae_hidden": Setting(128),
+    "vae_lr": Setting(1e-3),
+    "gan_steps": Setting(5000, 1200, help="GAN steps, one discriminator and one generator "
+                                          "update each"),
+    "gan_noise": Setting(4),
+    "gan_hidden": Setting(32),
+    "gan_lr": Setting(3e-4),
+    "gan_batch": Setting(256),
+    "gan_eval_every": Setting(50, 100),
+    "gan_eval_samples": Setting(5000),
+}
+FIGURES = {"vae_digits": ("lessons/07_generative_rl.ipynb", "seed 000: reconstruction loss"),
+           "gan_toy": ("lessons/07_generative_rl.ipynb", "seed 000: adversarial loss")}
 
 
 # --- (a) the VAE ----------------------------------------------------------------------------------
@@ -63,14 +82,14 @@ class VAE(nn.Module):
 
     def forward(self, x):
         mu, logvar = self.encode(x)
-        z = mu + exp(0.5 * logvar) * randn(*mu.shape)   # reparameterisation: ε ~ N(0, I)
+        z = mu + mg.exp(0.5 * logvar) * mg.randn(*mu.shape)   # reparameterisation: ε ~ N(0, I)
         return self.decoder(z), mu, logvar
 
 
 def vae_terms(model, x):
     """(−ELBO, reconstruction, KL) per image, averaged over ``x`` (NumPy), one draw of z."""
-    with no_grad():
-        xt = tensor(x)
+    with mg.no_grad():
+        xt = mg.tensor(x)
         recon, mu, logvar = model(xt)
         total = losses.vae_loss(recon, xt, mu, logvar).item()
         mu, logvar = mu.numpy(), logvar.numpy()
@@ -87,11 +106,11 @@ def bce_floor(x):
 
 
 def train_vae(seed, data, cfg):
-    common.seed_everything(seed)
+    base.seed_everything(seed)
     x_train, y_train, x_test, y_test = data
     model = VAE(hidden=cfg["vae_hidden"])
     optimizer = optim.Adam(model.parameters(), lr=cfg["vae_lr"])
-    loader = DataLoader(TensorDataset(tensor(x_train)), batch_size=64, shuffle=True)
+    loader = DataLoader(TensorDataset(mg.tensor(x_train)), batch_size=64, shuffle=True)
     curve = {"epoch": [0], "train": [vae_terms(model, x_train)[0]],
              "test": [vae_terms(model, x_test)[0]]}
     for epoch in range(1, cfg["vae_epochs"] + 1):
@@ -107,12 +126,12 @@ def train_vae(seed, data, cfg):
         curve["train"].append(total / count)            # while it learned, as fit() reports
         curve["test"].append(vae_terms(model, x_test)[0])
     test_total, test_recon, test_kl = vae_terms(model, x_test)
-    with no_grad():
-        mu_train = model.encode(tensor(x_train))[0].numpy()
-        mu_test = model.encode(tensor(x_test))[0].numpy()
+    with mg.no_grad():
+        mu_train = model.encode(mg.tensor(x_train))[0].numpy()
+        mu_test = model.encode(mg.tensor(x_test))[0].numpy()
     return {"model": model, "curve": curve, "initial": curve["test"][0], "final": test_total,
             "reconstruction": test_recon, "kl": test_kl, "mu_test": mu_test,
-            "latent_knn": common.knn_accuracy(mu_train, y_train, mu_test, y_test)}
+            "latent_knn": base.knn_accuracy(mu_train, y_train, mu_test, y_test)}
 
 
 # --- (b) the GAN --------------------------------------------------------------------------------
@@ -152,7 +171,7 @@ def window_means(values, width):
 
 
 def train_gan(seed, cfg):
-    common.seed_everything(seed)
+    base.seed_everything(seed)
     rng = np.random.default_rng(seed)
     noise = cfg["gan_noise"]
     generator = mlp(noise, cfg["gan_hidden"], 1)
@@ -160,11 +179,11 @@ def train_gan(seed, cfg):
     g_opt = optim.Adam(generator.parameters(), lr=cfg["gan_lr"], betas=(0.5, 0.999))
     d_opt = optim.Adam(discriminator.parameters(), lr=cfg["gan_lr"], betas=(0.5, 0.999))
     n_eval = cfg["gan_eval_samples"]
-    eval_noise = tensor(rng.standard_normal((n_eval, noise)).astype(np.float32))
+    eval_noise = mg.tensor(rng.standard_normal((n_eval, noise)).astype(np.float32))
     reference = sample_target(np.random.default_rng(10_000 + seed), n_eval)
 
     def generate():
-        with no_grad():
+        with mg.no_grad():
             return generator(eval_noise).numpy().ravel()
 
     untrained = generate()
@@ -172,8 +191,8 @@ def train_gan(seed, cfg):
              "g_loss": []}
     batch = cfg["gan_batch"]
     for step in range(1, cfg["gan_steps"] + 1):
-        real = tensor(sample_target(rng, batch).reshape(-1, 1))
-        fake = generator(tensor(rng.standard_normal((batch, noise)).astype(np.float32)))
+        real = mg.tensor(sample_target(rng, batch).reshape(-1, 1))
+        fake = generator(mg.tensor(rng.standard_normal((batch, noise)).astype(np.float32)))
         d_loss = losses.gan_discriminator_loss(discriminator(real), discriminator(fake.detach()))
         d_opt.zero_grad()
         d_loss.backward()
@@ -198,24 +217,7 @@ def train_gan(seed, cfg):
             "samples_untrained": untrained, "samples_trained": trained}
 
 
-# --- the experiment -----------------------------------------------------------------------------
-def add_arguments(parser):
-    parser.add_argument("--vae-epochs", type=int, default=None,
-                        help="VAE epochs (default 100, quick 15)")
-    parser.add_argument("--gan-steps", type=int, default=None,
-                        help="GAN steps, one discriminator and one generator update each "
-                             "(default 5000, quick 1200)")
-
-
-def config(args):
-    quick = args.quick
-    return {"vae_epochs": args.vae_epochs or (15 if quick else 100), "vae_hidden": 128,
-            "vae_lr": 1e-3,
-            "gan_steps": args.gan_steps or (1200 if quick else 5000), "gan_noise": 4,
-            "gan_hidden": 32, "gan_lr": 3e-4, "gan_batch": 256,
-            "gan_eval_every": 100 if quick else 50, "gan_eval_samples": 5000}
-
-
+# --- the figures -------------------------------------------------------------------------------
 def tile(images, gap=1, fill=0.2):
     """A (rows, columns, h, w) array of images as one picture, with ``gap`` pixels of grey
     ``fill`` between them (8×8 digits touching each other read as stripes)."""
@@ -228,7 +230,7 @@ def tile(images, gap=1, fill=0.2):
 
 
 def draw_vae(vae_runs, data):
-    plt = common.pyplot()
+    plt = pyplot()
     x_train, y_train, x_test, y_test = data
     best = vae_runs[0]
     model = best["model"]
@@ -252,8 +254,8 @@ def draw_vae(vae_runs, data):
 
     ax = fig.add_subplot(grid[1, 0])
     picks = [int(np.flatnonzero(y_test == d)[k]) for k in range(2) for d in range(10)]
-    with no_grad():
-        mu, _ = model.encode(tensor(x_test[picks]))
+    with mg.no_grad():
+        mu, _ = model.encode(mg.tensor(x_test[picks]))
         recon = model.decoder(mu).numpy()
     originals, decoded = x_test[picks].reshape(2, 10, 8, 8), recon.reshape(2, 10, 8, 8)
     ax.imshow(tile(np.stack([originals[0], decoded[0], originals[1], decoded[1]])),
@@ -282,8 +284,8 @@ def draw_vae(vae_runs, data):
     lo, hi = np.percentile(points, 3, axis=0), np.percentile(points, 97, axis=0)
     z1, z2 = np.linspace(lo[0], hi[0], n), np.linspace(hi[1], lo[1], n)
     zs = np.array([[a, b] for b in z2 for a in z1], dtype=np.float32)
-    with no_grad():
-        images = model.decoder(tensor(zs)).numpy().reshape(n, n, 8, 8)
+    with mg.no_grad():
+        images = model.decoder(mg.tensor(zs)).numpy().reshape(n, n, 8, 8)
     ax.imshow(tile(images), cmap="gray_r", vmin=0, vmax=1)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -294,7 +296,7 @@ def draw_vae(vae_runs, data):
 
 
 def draw_gan(gan_runs, cfg):
-    plt = common.pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.4))
     run = gan_runs[0]
     ax = axes[0]
@@ -343,14 +345,11 @@ def draw_gan(gan_runs, cfg):
     return fig
 
 
-@common.on_one_blas_thread
-def run(args):
-    """Run the experiment (NumPy's BLAS on one thread), print its table, save its results and
-    figures; return the results."""
-    out, figures = common.paths(args)
-    seeds = common.seed_list(args, full=3, quick=1)
-    cfg = config(args)
-    fmt = common.fmt_mean_sd
+# --- the experiment -----------------------------------------------------------------------------
+def run(setup):
+    """Train the VAE and the GAN on every seed; the table, the results and the figures."""
+    seeds, cfg = setup.seeds, setup.config
+    fmt = base.fmt_mean_sd
     data = digits_unit_interval()
 
     start = time.perf_counter()
@@ -376,25 +375,20 @@ def run(args):
         gan_rows.append([label] + [fmt([r[key][s] for r in gan_runs], 3)
                                    for s in ("mean", "std", "right_mode_fraction", "w1")])
     text = "\n".join([
-        f"## generative, {len(seeds)} seed(s)" + (" (quick)" if args.quick else ""), "",
+        f"## generative, {len(seeds)} seed(s)" + (" (quick)" if setup.quick else ""), "",
         f"(a) VAE on the digits (pixels in [0, 1]), 2-D latent, {cfg['vae_epochs']} epochs; "
         f"test set, nats per image:", "",
-        common.markdown_table(["quantity (test set)", "mean ± sd over seeds"], vae_rows), "",
+        base.markdown_table(["quantity (test set)", "mean ± sd over seeds"], vae_rows), "",
         f"(b) GAN on ½·N(−2, 0.5²) + ½·N(2, 0.5²), non-saturating generator loss, "
         f"{cfg['gan_steps']} steps; {cfg['gan_eval_samples']} samples "
         f"(target: mean 0, std {math.sqrt(MODE_SD ** 2 + 4):.3f}, half the mass right of 0). "
         f"W₁ over the last quarter of training: "
         f"{fmt([r['w1_last_quarter'] for r in gan_runs], 3)}.", "",
-        common.markdown_table(["samples", "mean", "std", "fraction > 0", "W₁ to the target"],
+        base.markdown_table(["samples", "mean", "std", "fraction > 0", "W₁ to the target"],
                               gan_rows), "",
         f"time: VAE {vae_time:.1f} s, GAN {gan_time:.1f} s",
     ])
-    print(text)
-    vae_figure = common.save_figure(draw_vae(vae_runs, data), figures, "vae_digits")
-    gan_figure = common.save_figure(draw_gan(gan_runs, cfg), figures, "gan_toy")
-
-    results = {
-        "name": NAME, "quick": bool(args.quick), "seeds": seeds, "config": cfg,
+    return base.Report(text, {
         "vae": [{k: v for k, v in r.items() if k not in ("model", "mu_test")} for r in vae_runs],
         "vae_reconstruction_floor": floor,
         "gan": [{**{k: v for k, v in r.items() if not k.startswith("samples")},
@@ -403,8 +397,4 @@ def run(args):
                               for key in ("d_loss", "g_loss")}}} for r in gan_runs],
         "gan_loss_window": cfg["gan_eval_every"],
         "seconds": {"vae": vae_time, "gan": gan_time},
-        "figures": [str(vae_figure), str(gan_figure)],
-    }
-    common.save_json(results, out, NAME)
-    common.save_markdown(text, out, NAME)
-    return results
+    }, {"vae_digits": draw_vae(vae_runs, data), "gan_toy": draw_gan(gan_runs, cfg)})

@@ -1,4 +1,5 @@
-"""The README's example, read from the README itself so that the docs and the code agree."""
+"""The README's example, read from the README itself so that the docs and the code agree
+(``python -m minigrad_course example`` runs it)."""
 import re
 
 
@@ -9,8 +10,3 @@ def example_code(readme_path):
     if match is None:
         raise ValueError(f"{readme_path}: no ```python block after <!-- example -->")
     return match.group(1)
-
-
-def expected_output(code):
-    """The lines the example promises to print: its ``# prints: ...`` comments, in order."""
-    return [m.strip() for m in re.findall(r"# prints: (.*)", code)]

@@ -1,14 +1,19 @@
-"""Command line: ``python -m minigrad <command> [options]``.
+"""Command line of the course: ``python -m minigrad_course <command> [options]``.
 
     example              run the README example
     figures [--out DIR] [--only NAME ...]
                          draw every figure of the gallery (or those named) into DIR
-                         (default figures/)
-    <experiment>         run one experiment of minigrad.experiments.MODULES:
-                         python -m minigrad <experiment> [--seeds N] [--quick] [--out DIR]
-                         [--figures DIR] [its own options: <experiment> --help lists them]
+                         (default figures/), and write DIR/README.md
+    exercise-notebooks [--out DIR]
+                         build the two exercise notebooks from the exercise catalogue
+                         (default lessons/exercises/)
+    <experiment>         run one experiment of minigrad_course.experiments:
+                         python -m minigrad_course <experiment> [--seeds N] [--quick]
+                         [--out DIR] [--figures DIR] [its own options: <experiment> --help]
     all                  everything the main job regenerates: the example, every figure, and
                          every experiment in its full configuration (results/ and figures/)
+
+It is the only thing that writes figures/, results/ and figures/README.md.
 """
 import argparse
 import sys
@@ -16,22 +21,22 @@ import time
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import LESSONS, ROOT
 
 
 def run_example(argv=()):
     """Run the README's example block, as a reader would paste it."""
     _parser("example", "run the README example").parse_args(list(argv))
-    from minigrad._readme import example_code
+    from .readme import example_code
     exec(compile(example_code(ROOT / "README.md"), "README example", "exec"), {})
 
 
 def run_figures(argv=()):
-    """Draw every figure of minigrad.gallery into --out (default figures/)."""
+    """Draw every figure of minigrad_course.gallery into --out (default figures/)."""
+    from . import gallery
     parser = _parser("figures", "draw every figure of the gallery")
     parser.add_argument("--out", default="figures", metavar="DIR",
                         help="folder for the PNGs and their README (default: figures/)")
-    from minigrad import gallery
     names = [entry.name for entry in gallery.FIGURES]
     parser.add_argument("--only", nargs="+", choices=names, metavar="NAME",
                         help="draw only these figures: " + ", ".join(names))
@@ -41,46 +46,55 @@ def run_figures(argv=()):
           + ", ".join(Path(p).name for p in written))
 
 
+def run_exercise_notebooks(argv=()):
+    """Build the student and solutions notebooks of the exercises into --out."""
+    from .exercises import notebooks
+    parser = _parser("exercise-notebooks", "build the two exercise notebooks")
+    parser.add_argument("--out", default=str(LESSONS / "exercises"), metavar="DIR",
+                        help="folder for the notebooks (default: lessons/exercises/)")
+    args = parser.parse_args(list(argv))
+    for path in notebooks.write(args.out):
+        print(f"wrote {path}")
+
+
 def run_experiment(name, argv=()):
     """Parse ``argv`` with the experiment's parser and run it; return its results."""
-    from minigrad.experiments import common
-    module = _load_experiment(name)
-    if module is None:
-        _fail(f"experiment {name!r} is registered, but its module "
-              f"minigrad/experiments/{_module_file(name)} does not exist yet")
-    args = common.make_parser(module).parse_args(list(argv))
-    return module.run(args)
+    from . import experiments
+    from .experiments import base
+    return base.run(experiments.load(name), argv)
 
 
 def run_all(argv=()):
     """The example, every figure, then every experiment (full configuration by default).
 
-    An experiment whose module is not written yet is reported and skipped; an experiment
-    that fails is reported with its traceback, the others still run, and the command exits
-    with status 1 at the end.
+    An experiment that fails is reported with its traceback, the others still run, and the
+    command exits with status 1 at the end.
     """
-    from minigrad import experiments
-    from minigrad.experiments import common
+    from . import experiments
+    from .experiments import base
     parser = _parser("all", "the example, every figure and every experiment")
-    common.add_common_arguments(parser)
+    base.add_common_arguments(parser)
     args = parser.parse_args(list(argv))
     forwarded = [*(["--seeds", str(args.seeds)] if args.seeds is not None else []),
                  *(["--quick"] if args.quick else []),
                  *(["--out", args.out] if args.out is not None else []),
                  *(["--figures", args.figures] if args.figures is not None else [])]
-    figures = args.figures if args.figures is not None else "figures"
+    # the gallery goes where the experiments' figures go: figures/, or with --quick the
+    # --out folder (results/quick by default), so that a quick run leaves figures/ alone
+    if args.figures is not None:
+        figures = args.figures
+    elif args.quick:
+        figures = args.out if args.out is not None else "results/quick"
+    else:
+        figures = "figures"
 
     steps = [("example", lambda: run_example()),
              ("figures", lambda: run_figures(["--out", figures]))]
     steps += [(name, lambda name=name: run_experiment(name, forwarded))
               for name in experiments.MODULES]
-    missing, failed, times = [], [], {}
+    failed, times = [], {}
     for name, step in steps:
-        print(f"\n=== python -m minigrad {name} ===", flush=True)
-        if name in experiments.MODULES and _load_experiment(name) is None:
-            print(f"skipped: minigrad/experiments/{_module_file(name)} does not exist yet")
-            missing.append(name)
-            continue
+        print(f"\n=== python -m minigrad_course {name} ===", flush=True)
         start = time.perf_counter()
         try:
             step()
@@ -91,8 +105,6 @@ def run_all(argv=()):
     print("\n=== summary ===")
     for name, seconds in times.items():
         print(f"{name:>20}: {'FAILED' if name in failed else 'ok'} in {seconds:.1f} s")
-    if missing:
-        print(f"not written yet (skipped): {', '.join(missing)}")
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
         raise SystemExit(1)
@@ -101,47 +113,28 @@ def run_all(argv=()):
 COMMANDS = {
     "example": (run_example, "run the README example"),
     "figures": (run_figures, "draw every figure of the gallery (figures/)"),
+    "exercise-notebooks": (run_exercise_notebooks,
+                           "build the exercise notebooks (lessons/exercises/)"),
     "all": (run_all, "everything the main job regenerates"),
 }
 
 
 # --- helpers ------------------------------------------------------------------------------------
 def _parser(command, description):
-    return argparse.ArgumentParser(prog=f"python -m minigrad {command}", description=description)
-
-
-def _module_file(name):
-    from minigrad import experiments
-    return f"{experiments.MODULES[name]}.py"
-
-
-def _load_experiment(name):
-    """The experiment's module, or None if its file does not exist yet.  Any other import
-    error (in an existing module) is raised, never hidden."""
-    from minigrad import experiments
-    try:
-        return experiments.load(name)
-    except ModuleNotFoundError as error:
-        if error.name == f"{experiments.__name__}.{experiments.MODULES[name]}":
-            return None
-        raise
-
-
-def _known():
-    from minigrad import experiments
-    return [*COMMANDS, *experiments.MODULES]
+    return argparse.ArgumentParser(prog=f"python -m minigrad_course {command}",
+                                   description=description)
 
 
 def _fail(message):
-    top = argparse.ArgumentParser(prog="python -m minigrad")
+    top = argparse.ArgumentParser(prog="python -m minigrad_course")
     top.error(message)  # prints usage and message to stderr, exits with status 2
 
 
 def _usage():
-    from minigrad import experiments
+    from . import experiments
     lines = [__doc__.strip(), "", "commands:"]
     lines += [f"  {name:<20} {help_}" for name, (_, help_) in COMMANDS.items()]
-    lines += [f"  {name:<20} experiment (minigrad/experiments/{module}.py)"
+    lines += [f"  {name:<20} experiment ({module.__name__})"
               for name, module in experiments.MODULES.items()]
     return "\n".join(lines)
 
@@ -152,13 +145,14 @@ def main(argv=None):
         print(_usage(), file=sys.stdout if argv else sys.stderr)
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
-    from minigrad import experiments
+    from . import experiments
     if command in COMMANDS:
         COMMANDS[command][0](rest)
     elif command in experiments.MODULES:
         run_experiment(command, rest)
     else:
-        _fail(f"unknown command or experiment {command!r}; choose from {', '.join(_known())}")
+        _fail(f"unknown command or experiment {command!r}; choose from "
+              f"{', '.join([*COMMANDS, *experiments.MODULES])}")
     return 0
 
 

@@ -13,15 +13,9 @@ import zlib
 
 import numpy as np
 
-from .. import functional as F
-from ..autograd import grad
-from ..tensor import Tensor, float64
-
-
-def _losses():
-    """The loss catalogue, imported when a gradient is first computed."""
-    from .. import losses
-    return losses
+import minigrad as mg
+from minigrad import functional as F
+from minigrad import losses
 
 
 @dataclass(frozen=True)
@@ -63,10 +57,10 @@ class Exercise:
         target = tensors[self.wrt]
         loss = self.loss(**tensors)
         if self.order == 1:
-            (gradient,) = grad(loss, target)
+            (gradient,) = mg.grad(loss, target)
         else:  # the function is a sum of pointwise terms: the Hessian is diagonal
-            (first,) = grad(loss, target, create_graph=True)
-            (gradient,) = grad(first.sum(), target)
+            (first,) = mg.grad(loss, target, create_graph=True)
+            (gradient,) = mg.grad(first.sum(), target)
         return gradient.numpy()
 
 
@@ -74,8 +68,8 @@ def _engine_value(value, requires_grad):
     """A case value as the engine takes it: float arrays in float64, int arrays as int64."""
     if not isinstance(value, np.ndarray):
         return value
-    dtype = float64 if value.dtype.kind == "f" else np.int64
-    return Tensor(value, dtype=dtype, requires_grad=requires_grad)
+    dtype = mg.float64 if value.dtype.kind == "f" else np.int64
+    return mg.Tensor(value, dtype=dtype, requires_grad=requires_grad)
 
 
 # --- input generators ------------------------------------------------------------------------
@@ -228,7 +222,7 @@ Compute $\partial J / \partial x$ (same shape as `x`).  Hint: $\sigma'(x) = \sig
 Some logits are $\pm 800$: $e^{800}$ overflows in float64, so write $\sigma$ in a form that
 never computes it.""",
         function_name="grad_bce_with_logits", args=("x", "y"), wrt="x",
-        loss=lambda x, y: _losses().binary_cross_entropy_with_logits(x, y),
+        loss=lambda x, y: losses.binary_cross_entropy_with_logits(x, y),
         make_cases=_bce_cases, count=_size("x"), count_meaning="the number of elements of x"),
 
     Exercise(
@@ -242,7 +236,7 @@ $$J(x) = \frac{1}{N}\sum_{n} -\log \operatorname{softmax}(x_n)_{y_n},\qquad
 
 Compute $\partial J / \partial x$, of shape (N, C).""",
         function_name="grad_cross_entropy", args=("x", "y"), wrt="x",
-        loss=lambda x, y: _losses().cross_entropy(x, y),
+        loss=lambda x, y: losses.cross_entropy(x, y),
         make_cases=_cross_entropy_cases, count=_rows("x"), count_meaning="the batch size (rows of x)"),
 
     Exercise(
@@ -257,7 +251,7 @@ h_\delta(e) = \begin{cases}\tfrac12 e^2 & |e| \le \delta\\ \delta\,(|e| - \tfrac
 Compute $\partial J/\partial x$ (same shape as `x`; $N$ is the number of elements).
 Mind the sign: $e$ is $y - x$.""",
         function_name="grad_huber", args=("x", "y", "delta"), wrt="x",
-        loss=lambda x, y, delta: _losses().huber_loss(x, y, delta=delta),
+        loss=lambda x, y, delta: losses.huber_loss(x, y, delta=delta),
         make_cases=_huber_cases, count=_size("x"), count_meaning="the number of elements of x",
         kinks=lambda case: np.abs(case["y"] - case["x"]) == case["delta"],
         kink_note="|e| = δ, where the two pieces meet"),
@@ -271,7 +265,7 @@ $$J(x) = \frac{1}{N}\sum_i |y_i - x_i|.$$
 Compute $\partial J/\partial x$.  $|e|$ has no derivative at $e = 0$: use the subgradient 0
 there, as PyTorch and minigrad do.""",
         function_name="grad_l1", args=("x", "y"), wrt="x",
-        loss=lambda x, y: _losses().l1_loss(x, y),
+        loss=lambda x, y: losses.l1_loss(x, y),
         make_cases=_l1_cases, count=_size("x"), count_meaning="the number of elements of x",
         kinks=lambda case: case["y"] == case["x"],
         kink_note="e = 0, where minigrad, like PyTorch, takes the subgradient 0"),
@@ -288,7 +282,7 @@ $$J(x) = \frac{1}{N}\sum_i -\alpha_{t,i}\,(1 - p_{t,i})^{\gamma}\,\log p_{t,i}.$
 Compute $\partial J/\partial x$.  Hint: with $s = 2y - 1$, $p_t = \sigma(s x)$, so
 $\partial p_t/\partial x = s\,p_t(1 - p_t)$.""",
         function_name="grad_sigmoid_focal", args=("x", "y", "alpha", "gamma"), wrt="x",
-        loss=lambda x, y, alpha, gamma: _losses().sigmoid_focal_loss(
+        loss=lambda x, y, alpha, gamma: losses.sigmoid_focal_loss(
             x, y, alpha=alpha, gamma=gamma, reduction="mean"),
         make_cases=_focal_cases, count=_size("x"), count_meaning="the number of elements of x"),
 
@@ -302,7 +296,7 @@ $$J(x) = \frac{1}{N}\sum_i e_i \tanh(e_i/2).$$
 
 Compute $\partial J/\partial x$.  Hint: $\tanh'(u) = 1 - \tanh^2 u$.""",
         function_name="grad_smae", args=("x", "y"), wrt="x",
-        loss=lambda x, y: _losses().smae_loss(x, y),
+        loss=lambda x, y: losses.smae_loss(x, y),
         make_cases=_regression_cases, count=_size("x"), count_meaning="the number of elements of x"),
 
     Exercise(
@@ -313,7 +307,7 @@ Now summed, not averaged: $J(x) = \sum_i \ell(y_i - x_i)$ with $\ell(e) = e\tanh
 Its Hessian is diagonal; return its diagonal, $\partial^2 J/\partial x_i^2$ for every $i$
 (same shape as `x`).  Where does it turn negative?""",
         function_name="smae_second_derivative", args=("x", "y"), wrt="x",
-        loss=lambda x, y: _losses().smae_loss(x, y, reduction="sum"),
+        loss=lambda x, y: losses.smae_loss(x, y, reduction="sum"),
         make_cases=_regression_cases, order=2),
 
     Exercise(
@@ -327,7 +321,7 @@ $$J(p) = \frac{1}{N}\sum_n \sum_c y_{nc}\Big(\frac{1}{p_{nc}} - 1\Big).$$
 
 Compute $\partial J/\partial p$, of shape (N, C).""",
         function_name="grad_m_loss", args=("p", "y"), wrt="p",
-        loss=lambda p, y: _losses().m_loss(p, y),
+        loss=lambda p, y: losses.m_loss(p, y),
         make_cases=_paper_cases, count=_rows("p"), count_meaning="the batch size (rows of p)"),
 
     Exercise(
@@ -342,7 +336,7 @@ $$J(p) = \frac{1}{N}\sum_n \sum_c \Big[\frac{y_{nc}}{\sqrt{1 - (1 - p_{nc})^2}}
 
 Compute $\partial J/\partial p$, of shape (N, C).""",
         function_name="grad_l_loss", args=("p", "y"), wrt="p",
-        loss=lambda p, y: _losses().l_loss(p, y, full=True),
+        loss=lambda p, y: losses.l_loss(p, y, full=True),
         make_cases=_paper_cases, count=_rows("p"), count_meaning="the batch size (rows of p)"),
 
     Exercise(
@@ -353,7 +347,7 @@ $$\lambda\,\Omega(W) = \lambda \sum_{jk} W_{jk}^2.$$
 
 Compute $\partial(\lambda\Omega)/\partial W$ (same shape as `W`).""",
         function_name="grad_l2_penalty", args=("W", "lam"), wrt="W",
-        loss=lambda W, lam: lam * _losses().l2_penalty([W]),
+        loss=lambda W, lam: lam * losses.l2_penalty([W]),
         make_cases=_l2_cases),
 
     Exercise(
@@ -416,7 +410,7 @@ Compute $\partial J/\partial a$, of shape (N, D).  (PyTorch adds $\varepsilon = 
 distance; here $\varepsilon = 0$.)  At the kink, where the bracket is exactly 0, minigrad's
 `clip(·, min=0)` passes the gradient, as PyTorch's `clamp_min` does.""",
         function_name="grad_triplet_anchor", args=("a", "p", "n", "margin"), wrt="a",
-        loss=lambda a, p, n, margin: _losses().triplet_margin_loss(a, p, n, margin=margin, eps=0.0),
+        loss=lambda a, p, n, margin: losses.triplet_margin_loss(a, p, n, margin=margin, eps=0.0),
         make_cases=_triplet_cases, count=_rows("a"), count_meaning="the number of triplets (rows of a)",
         kinks=lambda case: np.broadcast_to(
             (_triplet_margin(case["a"], case["p"], case["n"]) + case["margin"] == 0)[:, None],
@@ -432,7 +426,7 @@ $$J(x) = \frac{1}{N}\sum_i (x_i - y_i)^2.$$
 
 Compute $\partial J/\partial x$ (same shape as `x`; $N$ is the number of elements).""",
         function_name="grad_mse", args=("x", "y"), wrt="x",
-        loss=lambda x, y: _losses().mse_loss(x, y),
+        loss=lambda x, y: losses.mse_loss(x, y),
         make_cases=_regression_cases, count=_size("x"), count_meaning="the number of elements of x"),
 
     Exercise(
@@ -446,7 +440,7 @@ $$J(w) = \frac{1}{N}\sum_i -\big[y_i\log\sigma(x_i^\top w) + (1 - y_i)\log(1 - \
 
 Compute $\partial J/\partial w$, of shape (d,).""",
         function_name="grad_logistic_regression", args=("w", "X", "y"), wrt="w",
-        loss=lambda w, X, y: _losses().binary_cross_entropy_with_logits(X @ w, y),
+        loss=lambda w, X, y: losses.binary_cross_entropy_with_logits(X @ w, y),
         make_cases=_logistic_cases, count=_rows("X"),
         count_meaning="the number of samples (rows of X)"),
 
@@ -462,7 +456,7 @@ $$J(b) = \frac{1}{Nk}\sum_{n,j} (\hat Y_{nj} - Y_{nj})^2.$$
 
 Compute $\partial J/\partial b$: it must have the shape of `b`.""",
         function_name="grad_linear_regression_bias", args=("b", "X", "W", "Y"), wrt="b",
-        loss=lambda b, X, W, Y: _losses().mse_loss(X @ W + b, Y),
+        loss=lambda b, X, W, Y: losses.mse_loss(X @ W + b, Y),
         make_cases=_linear_bias_cases, count=_size("Y"), count_meaning="the number of elements of Y"),
 ]
 

@@ -1,27 +1,21 @@
 """Build the two exercise notebooks from the exercise catalogue, with no outputs.
 
-    python lessons/exercises/build_notebooks.py
+    python -m minigrad_course exercise-notebooks [--out DIR]     (default lessons/exercises/)
 
 gradient_exercises.ipynb: for each exercise, its statement and a function to fill in, which
 returns zeros until the student writes it, followed by ``check(...)``: the notebook runs top to
 bottom and shows a diagnosis under every exercise.  solutions.ipynb: the same statements with
-the reference solutions of minigrad/exercises/solutions.py, each passing its check.
+the reference solutions of course/minigrad_course/exercises/solutions.py, each passing its
+check.  The notebooks import the installed course (``pip install -e ./course``).
 """
 import inspect
 from pathlib import Path
-import sys
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from .. import LESSONS
+from . import DIAGNOSES, EXERCISES, solutions
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))  # the repository root, when minigrad is not installed
-
-from minigrad.exercises import DIAGNOSES, EXERCISES  # noqa: E402
-from minigrad.exercises import solutions  # noqa: E402
-
-STUDENT = HERE / "gradient_exercises.ipynb"
-SOLUTIONS = HERE / "solutions.ipynb"
+STUDENT = "gradient_exercises.ipynb"
+SOLUTIONS = "solutions.ipynb"
 
 INTRODUCTION = """# Gradient exercises
 
@@ -39,20 +33,14 @@ Every function below returns zeros until you write it, so the notebook runs from
 and shows a diagnosis under each exercise.  The last cell sums up."""
 
 IMPORTS = """\
-try:
-    from minigrad.exercises import check, check_all
-except ImportError:  # minigrad is not installed: use the repository this notebook lives in
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path.cwd().parents[1]))
-    from minigrad.exercises import check, check_all
+from minigrad_course.exercises import check, check_all
 import numpy as np"""
 
 SOLUTIONS_INTRODUCTION = """# Gradient exercises: solutions
 
 The reference solutions of `gradient_exercises.ipynb`, derived by hand (the derivation is in
 the comments) and checked against minigrad's autograd.  They live in
-`minigrad/exercises/solutions.py`; this notebook is built from that file."""
+`course/minigrad_course/exercises/solutions.py`; this notebook is built from that file."""
 
 
 def _diagnosis_list():
@@ -80,6 +68,7 @@ def _solution(exercise):
 
 
 def _notebook(cells):
+    from nbformat.v4 import new_notebook
     notebook = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}})
@@ -89,6 +78,7 @@ def _notebook(cells):
 
 
 def student_notebook():
+    from nbformat.v4 import new_code_cell, new_markdown_cell
     cells = [new_markdown_cell(INTRODUCTION.format(diagnoses=_diagnosis_list())),
              new_code_cell(IMPORTS)]
     for number, exercise in enumerate(EXERCISES.values(), 1):
@@ -98,6 +88,7 @@ def student_notebook():
 
 
 def solutions_notebook():
+    from nbformat.v4 import new_code_cell, new_markdown_cell
     helpers = "\n\n\n".join(inspect.getsource(helper).rstrip() for helper in solutions.HELPERS)
     cells = [new_markdown_cell(SOLUTIONS_INTRODUCTION),
              new_code_cell(IMPORTS),
@@ -109,17 +100,20 @@ def solutions_notebook():
     return _notebook(cells)
 
 
-def build():
-    """The notebooks to write, by path."""
-    return {STUDENT: student_notebook(), SOLUTIONS: solutions_notebook()}
+def build(directory=LESSONS / "exercises"):
+    """The notebooks to write, by path (in ``directory``, default lessons/exercises/)."""
+    directory = Path(directory)
+    return {directory / STUDENT: student_notebook(), directory / SOLUTIONS: solutions_notebook()}
 
 
-def main():
-    for path, notebook in build().items():
+def write(directory=LESSONS / "exercises"):
+    """Build both notebooks and write them into ``directory``; return their paths."""
+    import nbformat
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path, notebook in build(directory).items():
         nbformat.validate(notebook)
         nbformat.write(notebook, path)
-        print(f"wrote {path}")
-
-
-if __name__ == "__main__":
-    main()
+        written.append(path)
+    return written

@@ -1,6 +1,6 @@
 """Metric learning with the ranking losses of seed 000: digits embedded in two dimensions.
 
-    python -m minigrad embeddings [--seeds N] [--quick]
+    python -m minigrad_course embeddings [--seeds N] [--quick]
 
 An MLP 64 → 128 → 128 → 2 (ReLU) maps each 8×8 digit (minigrad.data.load_digits: standardised,
 80/20 stratified split) to a point in the plane, trained with one of two losses and no class
@@ -20,13 +20,27 @@ import time
 
 import numpy as np
 
-from .. import no_grad, tensor
-from .. import losses, nn, optim
-from ..data import load_digits
-from . import common
+import minigrad as mg
+from minigrad import losses, nn, optim
+from minigrad.data import load_digits
+
+from ..plotting import pyplot
+from . import base
+from .base import Setting
 
 NAME = "embeddings"
 LOSSES = ("triplet", "contrastive")
+SEEDS = Setting(full=3, quick=1)
+CONFIG = {
+    "steps": Setting(1500, 300, help="training steps per loss"),
+    "batch": Setting(128),
+    "lr": Setting(1e-3),
+    "hidden": Setting(128),
+    "margin": Setting(1.0, help="margin of both losses"),
+    "eval_every": Setting(100, 50),
+}
+FIGURES = {"embeddings_digits": ("lessons/06_ranking_segmentation.ipynb",
+                                 "seed 000: triplet and contrastive losses")}
 
 
 def embedding_net(hidden=128, dim=2):
@@ -63,7 +77,7 @@ class PairSampler:
 def train(loss_name, seed, data, cfg):
     """Train an embedding net with ``loss_name`` ('triplet' or 'contrastive'); return its
     curve of mean batch loss and the final embeddings and k-NN accuracy."""
-    common.seed_everything(seed)
+    base.seed_everything(seed)
     rng = np.random.default_rng(seed)
     x_train, y_train = data.x_train, data.y_train.numpy()
     net = embedding_net(cfg["hidden"])
@@ -82,7 +96,7 @@ def train(loss_name, seed, data, cfg):
             similar = np.arange(batch) < batch // 2
             partners = np.where(similar, sampler.same(anchors), sampler.different(anchors))
             loss = losses.contrastive_loss(net(x_train[anchors]), net(x_train[partners]),
-                                           tensor(similar.astype(np.float32)), margin=margin)
+                                           mg.tensor(similar.astype(np.float32)), margin=margin)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -97,13 +111,13 @@ def train(loss_name, seed, data, cfg):
 
 
 def embed(net, x):
-    with no_grad():
+    with mg.no_grad():
         return net(x).numpy()
 
 
 def evaluate(net, data):
     train_points, test_points = embed(net, data.x_train), embed(net, data.x_test)
-    accuracy = common.knn_accuracy(train_points, data.y_train.numpy(), test_points, data.y_test.numpy())
+    accuracy = base.knn_accuracy(train_points, data.y_train.numpy(), test_points, data.y_test.numpy())
     return accuracy, train_points, test_points
 
 
@@ -112,7 +126,7 @@ def references(data, seeds, hidden):
     y_train, y_test = data.y_train.numpy(), data.y_test.numpy()
     untrained, untrained_points = [], None
     for seed in seeds:
-        common.seed_everything(seed)
+        base.seed_everything(seed)
         accuracy, _, points = evaluate(embedding_net(hidden), data)
         untrained.append(accuracy)
         untrained_points = points if untrained_points is None else untrained_points
@@ -121,22 +135,11 @@ def references(data, seeds, hidden):
     _, _, vt = np.linalg.svd(x_train - mean, full_matrices=False)
     pca_train, pca_test = (x_train - mean) @ vt[:2].T, (x_test - mean) @ vt[:2].T
     return {"untrained": untrained, "untrained_points": untrained_points,
-            "pca": common.knn_accuracy(pca_train, y_train, pca_test, y_test), "pca_points": pca_test,
-            "pixels": common.knn_accuracy(x_train, y_train, x_test, y_test)}
+            "pca": base.knn_accuracy(pca_train, y_train, pca_test, y_test), "pca_points": pca_test,
+            "pixels": base.knn_accuracy(x_train, y_train, x_test, y_test)}
 
 
 # --- the experiment -----------------------------------------------------------------------------
-def add_arguments(parser):
-    parser.add_argument("--steps", type=int, default=None,
-                        help="training steps per loss (default 1500, quick 300)")
-    parser.add_argument("--margin", type=float, default=1.0, help="margin of both losses")
-
-
-def config(args):
-    return {"steps": args.steps or (300 if args.quick else 1500), "batch": 128, "lr": 1e-3,
-            "hidden": 128, "margin": args.margin, "eval_every": 100 if not args.quick else 50}
-
-
 def scatter(ax, fig, points, labels, title):
     dots = ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", s=8, vmin=-0.5,
                       vmax=9.5)
@@ -152,7 +155,7 @@ def scatter(ax, fig, points, labels, title):
 
 
 def draw(runs, refs, data, cfg):
-    plt = common.pyplot()
+    plt = pyplot()
     y_test = data.y_test.numpy()
     fig, axes = plt.subplots(2, 3, figsize=(16, 10), layout="constrained")
     for ax, name in zip(axes[0, :2], LOSSES):
@@ -195,15 +198,11 @@ def draw(runs, refs, data, cfg):
     return fig
 
 
-@common.on_one_blas_thread
-def run(args):
-    """Run the experiment (NumPy's BLAS on one thread), print its table, save its results and
-    figures; return the results."""
-    out, figures = common.paths(args)
-    seeds = common.seed_list(args, full=3, quick=1)
-    cfg = config(args)
+def run(setup):
+    """Train both losses on every seed; the table, the results and the figure."""
+    seeds, cfg = setup.seeds, setup.config
     data = load_digits()
-    fmt = common.fmt_mean_sd
+    fmt = base.fmt_mean_sd
     start = time.perf_counter()
     refs = references(data, seeds, cfg["hidden"])
     runs, seconds = {}, {}
@@ -222,23 +221,17 @@ def run(args):
             ["all 64 pixels (reference, not 2-D)", f"{refs['pixels'] * 100:.1f}", ""],
             ["chance", "10.0", ""]]
     text = "\n".join([
-        f"## embeddings: digits → 2-D, {len(seeds)} seed(s)" + (" (quick)" if args.quick else ""),
+        f"## embeddings: digits → 2-D, {len(seeds)} seed(s)" + (" (quick)" if setup.quick else ""),
         "", f"{cfg['steps']} steps of batches of {cfg['batch']}, margin {cfg['margin']}; "
             f"5-NN accuracy of the {len(data.y_test)} test digits against the "
             f"{len(data.y_train)} training digits.", "",
-        common.markdown_table(["embedding", "5-NN test accuracy (%)",
+        base.markdown_table(["embedding", "5-NN test accuracy (%)",
                                "final training loss"], rows), "",
         f"time: {total:.1f} s (" + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()) + ")",
     ])
-    print(text)
-    figure = common.save_figure(draw(runs, refs, data, cfg), figures, "embeddings_digits")
-    results = {
-        "name": NAME, "quick": bool(args.quick), "seeds": seeds, "config": cfg,
+    return base.Report(text, {
         "knn": {name: [r["knn"] for r in runs[name]] for name in LOSSES},
         "curves": {name: [r["curve"] for r in runs[name]] for name in LOSSES},
         "references": {k: v for k, v in refs.items() if not k.endswith("points")},
-        "chance": 0.1, "seconds": {**seconds, "total": total}, "figure": str(figure),
-    }
-    common.save_json(results, out, NAME)
-    common.save_markdown(text, out, NAME)
-    return results
+        "chance": 0.1, "seconds": {**seconds, "total": total},
+    }, {"embeddings_digits": draw(runs, refs, data, cfg)})
