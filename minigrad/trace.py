@@ -31,13 +31,6 @@ from .graph import build_graph, format_array, op_name
 NO_RULE = "(no derivative rule declared)"
 
 
-def is_elementwise(node):
-    """True for ops whose output element i depends only on input element i (after
-    broadcasting), as the primitive declares: their Jacobian is diagonal, so ∂out/∂in can be
-    shown per element."""
-    return node.elementwise
-
-
 def derivative_rule(node):
     """The derivative rule a primitive declares (its ``rule``).
 
