@@ -4,9 +4,6 @@
     figures [--out DIR] [--only NAME ...]
                          draw every figure of the gallery (or those named) into DIR
                          (default figures/), and write DIR/README.md
-    exercise-notebooks [--out DIR]
-                         build the two exercise notebooks from the exercise catalogue
-                         (default lessons/exercises/)
     <experiment>         run one experiment of minigrad_course.experiments:
                          python -m minigrad_course <experiment> [--seeds N] [--quick]
                          [--out DIR] [--figures DIR] [its own options: <experiment> --help]
@@ -44,17 +41,6 @@ def run_figures(argv=()):
     written = gallery.save_all(args.out, names=args.only)
     print(f"{len(written)} figures written to {args.out}/: "
           + ", ".join(Path(p).name for p in written))
-
-
-def run_exercise_notebooks(argv=()):
-    """Build the student and solutions notebooks of the exercises into --out."""
-    from .exercises import notebooks
-    parser = _parser("exercise-notebooks", "build the two exercise notebooks")
-    parser.add_argument("--out", default=str(LESSONS / "exercises"), metavar="DIR",
-                        help="folder for the notebooks (default: lessons/exercises/)")
-    args = parser.parse_args(list(argv))
-    for path in notebooks.write(args.out):
-        print(f"wrote {path}")
 
 
 def run_experiment(name, argv=()):
@@ -113,8 +99,6 @@ def run_all(argv=()):
 COMMANDS = {
     "example": (run_example, "run the README example"),
     "figures": (run_figures, "draw every figure of the gallery (figures/)"),
-    "exercise-notebooks": (run_exercise_notebooks,
-                           "build the exercise notebooks (lessons/exercises/)"),
     "all": (run_all, "everything the main job regenerates"),
 }
 

@@ -23,18 +23,10 @@ def test_example_runs_the_readme_example():
     assert printed and f"```text\n{printed}\n```" in (ROOT / "README.md").read_text()
 
 
-def test_exercise_notebooks_builds_the_committed_notebooks(tmp_path):
-    done = course("exercise-notebooks", "--out", str(tmp_path))
-    assert done.returncode == 0, done.stderr
-    for name in ("gradient_exercises.ipynb", "solutions.ipynb"):
-        assert (tmp_path / name).read_text() == \
-            (ROOT / "lessons" / "exercises" / name).read_text(), name
-
-
 def test_usage_lists_every_command():
     done = course("--help")
     assert done.returncode == 0
-    for name in ("example", "figures", "exercise-notebooks", "all", "robust-regression"):
+    for name in ("example", "figures", "all", "robust-regression"):
         assert name in done.stdout
 
 

@@ -6,12 +6,12 @@
     check("mse", grad_mse)               # ✗ mse — grad_mse(x, y): constant factor ...
 
 Each exercise (``EXERCISES``, in catalogue.py) asks for the gradient of a function built from
-the engine and the loss catalogue; the student writes it in NumPy, and ``check`` compares it
-with the gradient the engine's autograd computes on several cases, then tests hypotheses
-(flipped sign, missing 1/N, left broadcast, transposed, a kink, ...) to say what is wrong:
-see grader.py and ``DIAGNOSES``.  Reference solutions live apart, in solutions.py;
-notebooks.py builds the student and solutions notebooks
-(``python -m minigrad_course exercise-notebooks``).
+the engine and the loss catalogue; the student writes it in NumPy.  ``check`` (checking.py)
+runs the answer in a separate, restricted process (sandbox.py) on the exercise's cases,
+public or hidden, compares what it returns with the gradient the engine's autograd computes,
+and names the likely mistake (grader.py, ``DIAGNOSES``).  The reference solutions are not
+part of this package: they are course staff's, in course/assignments/.
 """
 from .catalogue import EXERCISES, Exercise  # noqa: F401
-from .grader import DIAGNOSES, CheckResult, Summary, check, check_all  # noqa: F401
+from .checking import assert_passes, check, check_all  # noqa: F401
+from .grader import DIAGNOSES, CheckResult, Summary  # noqa: F401

@@ -25,7 +25,8 @@ class Exercise:
     ``loss(**tensors)`` is the scalar whose derivative with respect to the argument ``wrt`` is
     asked (its second derivative, element by element, when ``order`` is 2).  ``make_cases(rng)``
     returns a list of cases, each a dict from argument name to a NumPy array or a number.
-    ``count(case)`` is the N of the mean in the loss (None when there is no mean over a batch),
+    ``stable``: the statement asks for a form that never overflows, and an overflow during
+    the student's call fails the check.  ``count(case)`` is the N of the mean in the loss (None when there is no mean over a batch),
     ``kinks(case)`` a boolean mask, shaped like the gradient, of the points where the function
     has a kink (None when it has none in the cases).
     """
@@ -42,14 +43,18 @@ class Exercise:
     kinks: Optional[Callable] = None
     kink_note: str = ""
     order: int = 1
+    stable: bool = False
 
     @property
     def signature(self):
         return f"{self.function_name}({', '.join(self.args)})"
 
-    def cases(self):
-        """The cases, always the same ones (the generator is seeded by the exercise's name)."""
-        return self.make_cases(np.random.default_rng(zlib.crc32(self.name.encode())))
+    def cases(self, seed=None):
+        """The public cases (``seed`` None: always the same ones, the generator seeded by the
+        exercise's name), or the hidden cases drawn from ``seed``, a number only the grading
+        side knows."""
+        key = zlib.crc32(self.name.encode())
+        return self.make_cases(np.random.default_rng(key if seed is None else [seed, key]))
 
     def true_gradient(self, case):
         """The gradient the engine's autograd computes for ``case``, as a NumPy array."""
@@ -221,7 +226,7 @@ $$J(x) = \frac{1}{N}\sum_i -\big[y_i \log \sigma(x_i) + (1 - y_i)\log(1 - \sigma
 Compute $\partial J / \partial x$ (same shape as `x`).  Hint: $\sigma'(x) = \sigma(x)(1 - \sigma(x))$.
 Some logits are $\pm 800$: $e^{800}$ overflows in float64, so write $\sigma$ in a form that
 never computes it.""",
-        function_name="grad_bce_with_logits", args=("x", "y"), wrt="x",
+        function_name="grad_bce_with_logits", stable=True, args=("x", "y"), wrt="x",
         loss=lambda x, y: losses.binary_cross_entropy_with_logits(x, y),
         make_cases=_bce_cases, count=_size("x"), count_meaning="the number of elements of x"),
 
@@ -235,7 +240,7 @@ $$J(x) = \frac{1}{N}\sum_{n} -\log \operatorname{softmax}(x_n)_{y_n},\qquad
 \operatorname{softmax}(x_n)_c = \frac{e^{x_{nc}}}{\sum_k e^{x_{nk}}}.$$
 
 Compute $\partial J / \partial x$, of shape (N, C).""",
-        function_name="grad_cross_entropy", args=("x", "y"), wrt="x",
+        function_name="grad_cross_entropy", stable=True, args=("x", "y"), wrt="x",
         loss=lambda x, y: losses.cross_entropy(x, y),
         make_cases=_cross_entropy_cases, count=_rows("x"), count_meaning="the batch size (rows of x)"),
 
@@ -394,7 +399,7 @@ $$J(x) = \sum_n \log \sum_c e^{x_{nc}}.$$
 
 Compute $\partial J/\partial x$ (same shape as `x`).  Some inputs are near 800:
 $e^{800}$ overflows in float64.""",
-        function_name="grad_logsumexp", args=("x",), wrt="x",
+        function_name="grad_logsumexp", stable=True, args=("x",), wrt="x",
         loss=lambda x: F.logsumexp(x, axis=-1).sum(),
         make_cases=_logsumexp_cases),
 

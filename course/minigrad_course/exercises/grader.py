@@ -28,13 +28,9 @@ points alone.  "=" is equality within a tolerance (TOLERANCE) scaled by the size
 """
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 import html
-import warnings
 
 import numpy as np
-
-from .catalogue import EXERCISES
 
 PASSED = "passed"
 RAISED = "raised an exception"
@@ -51,6 +47,10 @@ CONSTANT_FACTOR = "constant factor"
 WRONG_AT_KINK = "wrong at a kink"
 WRONG_VALUES = "wrong values"
 NOT_DEFINED = "not defined"
+REFUSED = "refused"
+TIMED_OUT = "timed out"
+OVERFLOW = "overflow"
+CRASHED = "crashed"
 
 DIAGNOSES = {
     PASSED: "matches the engine's gradient in every case",
@@ -70,6 +70,11 @@ DIAGNOSES = {
     WRONG_AT_KINK: "right everywhere except at the kink points of the function",
     WRONG_VALUES: "none of the above: wrong values (the worst element is shown)",
     NOT_DEFINED: "the function to write is not defined",
+    REFUSED: "the answer uses what an answer may not (minigrad, an autograd or differentiation "
+             "package, an object built outside the function)",
+    TIMED_OUT: "the function took longer than the time limit",
+    OVERFLOW: "a floating-point overflow in an exercise that asks for a form that never overflows",
+    CRASHED: "the process running the function stopped (memory, CPU time, a crash)",
 }
 """Every diagnosis the grader can give, with what it means."""
 
@@ -139,60 +144,8 @@ class Summary:
         return f"<b>{html.escape(self.headline())}</b><table>{rows}</table>"
 
 
-# --- running the student's function ----------------------------------------------------------
-def _exercise(name):
-    try:
-        return EXERCISES[name]
-    except KeyError:
-        known = ", ".join(EXERCISES)
-        raise KeyError(f"no exercise named {name!r}; the exercises are {known}") from None
-
-
-@lru_cache(maxsize=None)
-def _cases_and_truths(name):
-    exercise = EXERCISES[name]
-    cases = exercise.cases()
-    return cases, [exercise.true_gradient(case) for case in cases]
-
-
-def _arguments(exercise, case):
-    """The student's arguments: fresh copies, so that nothing they do reaches the next case."""
-    return [np.array(case[a]) if isinstance(case[a], np.ndarray) else case[a] for a in exercise.args]
-
-
-def check(name, student_fn):
-    """Run ``student_fn`` (NumPy arrays in, a NumPy array out) on every case of exercise
-    ``name`` and compare it with the engine's gradient; returns a CheckResult."""
-    exercise = _exercise(name)
-    cases, truths = _cases_and_truths(name)
-    outputs = []
-    for k, case in enumerate(cases):
-        try:
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                outputs.append(student_fn(*_arguments(exercise, case)))
-        except Exception as err:  # the student's error is the diagnosis, not a crash
-            return _result(exercise, RAISED,
-                           f"Your function raised {type(err).__name__}: {err}",
-                           f"in case {k + 1} of {len(cases)}, inputs {_describe_case(case)}")
-    return _diagnose(exercise, cases, truths, outputs)
-
-
-def check_all(namespace):
-    """Check every exercise whose function is defined in ``namespace`` (e.g. ``globals()``)."""
-    results = []
-    for exercise in EXERCISES.values():
-        function = namespace.get(exercise.function_name)
-        if callable(function):
-            results.append(check(exercise.name, function))
-        else:
-            results.append(_result(exercise, NOT_DEFINED,
-                                   f"Define {exercise.signature} to answer this exercise."))
-    return Summary(results)
-
-
 # --- the diagnosis ---------------------------------------------------------------------------
-def _result(exercise, diagnosis, explanation, evidence=""):
+def result(exercise, diagnosis, explanation, evidence=""):
     return CheckResult(exercise.name, exercise.signature, diagnosis == PASSED, diagnosis,
                        explanation, evidence)
 
@@ -251,7 +204,7 @@ def _format(value):
     return f"{value + 0.0:.6g}"  # + 0.0 turns -0 into 0
 
 
-def _describe_case(case):
+def describe_case(case):
     parts = [f"{key}: shape {value.shape}" if isinstance(value, np.ndarray) else f"{key} = {value}"
              for key, value in case.items()]
     return "(" + ", ".join(parts) + ")"
@@ -305,13 +258,15 @@ def _counts_text(exercise, counts):
     return f"N = {values} in the {len(counts)} cases: {exercise.count_meaning}"
 
 
-def _diagnose(exercise, cases, truths, outputs):
+def diagnose(exercise, cases, truths, outputs):
+    """The CheckResult for the student's ``outputs`` (one array per case) against the true
+    gradients ``truths`` of ``cases``."""
     wrt = exercise.wrt
     arrays = []
     for k, output in enumerate(outputs):
         array = _as_real_array(output)
         if array is None:
-            return _result(exercise, NOT_AN_ARRAY,
+            return result(exercise, NOT_AN_ARRAY,
                            f"In case {k + 1} your function returned a {type(output).__name__}; "
                            f"return a NumPy array of real numbers, shaped like `{wrt}`.",
                            f"returned: {output!r}"[:300])
@@ -323,7 +278,7 @@ def _diagnose(exercise, cases, truths, outputs):
             index = tuple(np.argwhere(bad)[0])
             evidence = (_element(k + 1, case, t, u, index) if u.shape == t.shape else
                         f"case {k + 1}, element {tuple(int(i) for i in index)}: got {u[index]}")
-            return _result(exercise, NOT_FINITE,
+            return result(exercise, NOT_FINITE,
                            "Your result holds NaN or inf where the true gradient is finite. "
                            "Did an exp overflow, or a log or a division meet 0? Rewrite the "
                            "formula in a stable form (shift by the maximum, use np.logaddexp).",
@@ -335,41 +290,41 @@ def _diagnose(exercise, cases, truths, outputs):
                            f"{arrays[k].shape}{_shape_note(arrays[k], truths[k])}"
                            for k in mismatched)
         if all(_is_left_broadcast(arrays[k], truths[k]) for k in mismatched):
-            return _result(exercise, LEFT_BROADCAST,
+            return result(exercise, LEFT_BROADCAST,
                            f"Your result has the broadcast shape instead of the shape of `{wrt}`; "
                            "summed over the broadcast axes it is right. A value that broadcasting "
                            "copied gets the SUM of the gradients of its copies: sum over the axes "
                            "that broadcasting added or stretched (keep the shape of "
                            f"`{wrt}`).", shapes)
         if all(_is_transposed(arrays[k], truths[k]) for k in mismatched):
-            return _result(exercise, TRANSPOSED,
+            return result(exercise, TRANSPOSED,
                            f"Your result is the transpose of the true gradient, which has the "
                            f"shape of `{wrt}`. Check the order of the factors (G Bᵀ is not B Gᵀ).",
                            shapes)
         noted = any(_shape_note(arrays[k], truths[k]) for k in mismatched)
-        return _result(exercise, WRONG_SHAPE,
+        return result(exercise, WRONG_SHAPE,
                        f"The gradient with respect to `{wrt}` has the shape of `{wrt}`."
                        + (" The notes below say what would fix a case." if noted else ""), shapes)
 
     if all(_same(u, t) for t, u in zip(truths, arrays)):
-        return _result(exercise, PASSED,
+        return result(exercise, PASSED,
                        f"Matches the engine's gradient in all {len(cases)} cases.")
 
     if not any(u.any() for u in arrays):
-        return _result(exercise, ALL_ZEROS,
+        return result(exercise, ALL_ZEROS,
                        "Your function returns only zeros: not answered yet? Replace "
                        "`np.zeros_like(...)` with your formula.",
                        _worst(cases, truths, arrays))
 
     if all(_same(u, -t) for t, u in zip(truths, arrays)):
-        return _result(exercise, FLIPPED_SIGN,
+        return result(exercise, FLIPPED_SIGN,
                        "Your gradient is the negative of the true one in every case. Check the "
                        "sign of the inner derivative (with e = y - x, de/dx = -1), and return "
                        f"∂J/∂{wrt}, not the descent direction -∂J/∂{wrt}.",
                        _worst(cases, truths, arrays))
 
     if all(_same(u.T, t) for t, u in zip(truths, arrays)):
-        return _result(exercise, TRANSPOSED,
+        return result(exercise, TRANSPOSED,
                        "Your result is the transpose of the true gradient (the shapes agree "
                        "because they are square). Check the order of the factors and of the "
                        "indices.", _worst(cases, truths, arrays))
@@ -377,12 +332,12 @@ def _diagnose(exercise, cases, truths, outputs):
     if exercise.count is not None:
         counts = [exercise.count(case) for case in cases]
         if all(_same(u, n * t) for n, t, u in zip(counts, truths, arrays)):
-            return _result(exercise, MISSING_1_OVER_N,
+            return result(exercise, MISSING_1_OVER_N,
                            "Your gradient is N times too large in every case: it is the gradient "
                            "of the SUM of the per-sample losses, but the loss is their MEAN "
                            "(sum instead of mean). Divide by N.", _counts_text(exercise, counts))
         if all(_same(u, t / n) for n, t, u in zip(counts, truths, arrays)):
-            return _result(exercise, EXTRA_1_OVER_N,
+            return result(exercise, EXTRA_1_OVER_N,
                            "Your gradient is N times too small in every case: you divided by N "
                            "where the function sums (mean instead of sum), or divided by N "
                            "twice.", _counts_text(exercise, counts))
@@ -392,7 +347,7 @@ def _diagnose(exercise, cases, truths, outputs):
     factor = dot / norm if norm else 0.0
     if (abs(factor) > 1e-9 and abs(factor - 1) > 1e-6
             and all(_same(u, factor * t) for t, u in zip(truths, arrays))):
-        return _result(exercise, CONSTANT_FACTOR,
+        return result(exercise, CONSTANT_FACTOR,
                        f"Your gradient is {_fraction(factor)} times the true one in every case: "
                        "a constant factor is off. A forgotten 2 from d(x²)/dx = 2x, a ½, or a "
                        "parameter such as λ, α or δ?", f"factor c = {_format(factor)}")
@@ -401,7 +356,7 @@ def _diagnose(exercise, cases, truths, outputs):
         kinks = [np.asarray(exercise.kinks(case), dtype=bool) for case in cases]
         if all((_close_elements(u, t) | kink).all() for t, u, kink in zip(truths, arrays, kinks)):
             wrong = [~_close_elements(u, t) for t, u in zip(truths, arrays)]
-            return _result(exercise, WRONG_AT_KINK,
+            return result(exercise, WRONG_AT_KINK,
                            "Your gradient is right everywhere except at kink points "
                            f"({exercise.kink_note}). "
                            "At a kink the function has no derivative, and the engine takes one "
@@ -414,12 +369,12 @@ def _diagnose(exercise, cases, truths, outputs):
     total = sum(t.size for t in truths)
     factors = [float((u * t).sum() / (t * t).sum()) for t, u in zip(truths, arrays)]
     if all(_same(u, c * t) for c, t, u in zip(factors, truths, arrays)):
-        return _result(exercise, WRONG_VALUES,
+        return result(exercise, WRONG_VALUES,
                        "In each case your gradient is the true one times a factor, but the "
                        "factor changes from case to case: a size or a parameter (N, a "
                        "dimension, λ, δ...) is wrong or missing.",
                        "factors: " + ", ".join(_fraction(c) for c in factors))
-    return _result(exercise, WRONG_VALUES,
+    return result(exercise, WRONG_VALUES,
                    f"Your gradient differs from the engine's at {wrong} of {total} elements, and "
                    "no simple mistake (sign, 1/N, factor, shape, kink) explains it. Re-derive "
                    "it, and test it on a small case by hand. The worst element:",
