@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
-.venv/bin/pip install --quiet -e '.[lessons]' -e ./course
+.venv/bin/pip install --quiet -e '.[lessons]' -e './course[figures]'
 .venv/bin/python -m minigrad_course all "$@"

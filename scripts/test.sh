@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
-.venv/bin/pip install --quiet -e '.[test,lessons]' -e ./course
+.venv/bin/pip install --quiet -e '.[test,lessons]' -e './course[figures,assignments]'
 .venv/bin/python -m pytest "$@"
