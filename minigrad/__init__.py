@@ -4,6 +4,10 @@
     w = mg.tensor([0.5, -0.3], requires_grad=True)
     loss = ((mg.tensor([[1.0, 2.0]]) @ w - 1.0) ** 2).mean()
     loss.backward()          # w.grad now holds d loss / d w
+
+Comments ``# BEGIN TASK n name`` … ``# END TASK n`` in the source mark the code that the
+course's build-the-engine assignments ask a student to write (see course/engine_track.md);
+they change nothing.
 """
 from . import backend  # noqa: F401
 from .tensor import (Tensor, float16, float32, float64, int8, int16, int32, int64,  # noqa: F401

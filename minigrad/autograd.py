@@ -194,12 +194,14 @@ def sum_to(grad, shape):
     """
     if grad.shape == shape:
         return grad
+    # BEGIN TASK 2 unbroadcast
     lead = grad.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
     return grad.reshape(shape)
+    # END TASK 2
 
 
 def input_gradient(grad, tensor):
@@ -218,6 +220,7 @@ def topological_order(roots):
     Iterative depth-first search (a stack of input iterators), so that a chain of 100 000
     operations needs no recursion.
     """
+    # BEGIN TASK 3 walk
     order, visited, stack = [], set(), []
     for root in roots:
         if id(root) in visited:
@@ -235,6 +238,7 @@ def topological_order(roots):
                 stack.pop()
                 order.append(tensor)
     return order
+    # END TASK 3
 
 
 def _graph_inputs(tensor):
@@ -304,6 +308,7 @@ def backward_walk(outputs, seeds, retain_graph=False, create_graph=False, target
     through = None if targets is None else prune(order, targets)
     found = {}
     with _grad_mode(create_graph):
+        # BEGIN TASK 3 walk
         for tensor in reversed(order):
             g = grads.pop(id(tensor), None)
             node = tensor._node
@@ -327,6 +332,7 @@ def backward_walk(outputs, seeds, retain_graph=False, create_graph=False, target
                 observer(tensor, g, sent)
             if node is not None and not retain_graph:
                 node.release()
+        # END TASK 3
     return found
 
 

@@ -163,6 +163,7 @@ class SGD(Optimizer):
             raise ValueError("SGD: nesterov needs momentum > 0 and dampening = 0")
 
     def update(self, p, state, group):
+        # BEGIN TASK 6 optim
         d = p.grad.data
         if group["weight_decay"]:
             d = d + group["weight_decay"] * p.data
@@ -176,6 +177,7 @@ class SGD(Optimizer):
                 buffer += (1 - group["dampening"]) * d
             d = d + momentum * buffer if group["nesterov"] else buffer
         p.data -= group["lr"] * d
+        # END TASK 6
 
 
 class Adam(Optimizer):
@@ -206,6 +208,7 @@ class Adam(Optimizer):
             raise ValueError(f"{type(self).__name__}: eps must be ≥ 0, got {group['eps']}")
 
     def update(self, p, state, group):
+        # BEGIN TASK 6 optim
         xp, lr, weight_decay = p.xp, group["lr"], group["weight_decay"]
         beta1, beta2 = group["betas"]
         g = p.grad.data
@@ -230,6 +233,7 @@ class Adam(Optimizer):
             v = state["max_exp_avg_sq"]
         denominator = xp.sqrt(v) / math.sqrt(1 - beta2 ** step) + group["eps"]
         p.data -= lr / (1 - beta1 ** step) * (m / denominator)
+        # END TASK 6
 
 
 class AdamW(Adam):

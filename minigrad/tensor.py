@@ -353,9 +353,11 @@ class Tensor:
     def _max_shift(self, axes):
         """The maximum over ``axes`` (kept), 0 where it is not finite: a constant by which
         exp's argument is shifted so that nothing overflows."""
+        # BEGIN TASK 4 softmax
         xp = self.xp
         shift = xp.max(self.data, axis=axes, keepdims=True) if self.size else xp.zeros((), self.dtype)
         return Tensor._wrap(xp.where(xp.isfinite(shift), shift, 0).astype(self.dtype))
+        # END TASK 4
 
     def logsumexp(self, axis=None, keepdims=False):
         """log Σ exp(x) over ``axis``, shifted by the maximum so that nothing overflows.
@@ -364,15 +366,19 @@ class Tensor:
         changes no derivative.
         """
         axes = normalize_axes(axis, self.ndim)
+        # BEGIN TASK 4 softmax
         shift = self._max_shift(axes)
         out = (self - shift).exp().sum(axes, keepdims=True).log() + shift
         return out if keepdims else out.reshape(tuple(n for i, n in enumerate(out.shape) if i not in axes))
+        # END TASK 4
 
     def softmax(self, axis=-1):
         """exp(x) / Σ exp(x) along ``axis``, shifted by the (constant) maximum."""
         axes = normalize_axes(axis, self.ndim)
+        # BEGIN TASK 4 softmax
         e = (self - self._max_shift(axes)).exp()
         return e / e.sum(axes, keepdims=True)
+        # END TASK 4
 
     def log_softmax(self, axis=-1):
         """x − log Σ exp x along ``axis`` (a primitive: see ops.LogSoftmax)."""

@@ -87,6 +87,7 @@ def class_index_loss(log_probs, target, weight, ignore_index, label_smoothing, r
         𝓛 = (1 - ε)·w_y·(-log p_y) + (ε/C)·Σ_c w_c·(-log p_c),   0 where y = ignore_index,
     and 'mean' divides Σ𝓛 by Σ w_y over the samples not ignored (a weighted mean).
     """
+    # BEGIN TASK 5 losses
     num_classes = log_probs.shape[class_axis(log_probs)]
     rows = classes_last(log_probs)
     labels = target.reshape(-1)
@@ -105,6 +106,7 @@ def class_index_loss(log_probs, target, weight, ignore_index, label_smoothing, r
         smooth = -all_classes.sum(axis=1) * kept.astype(log_probs.dtype)
         pointwise = (1.0 - label_smoothing) * pointwise + (label_smoothing / num_classes) * smooth
     return reduce(pointwise.reshape(target.shape), reduction, divisor=coefficient.sum())
+    # END TASK 5
 
 
 def soft_target_loss(log_probs, target, weight, label_smoothing, reduction):
@@ -169,12 +171,14 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     check_weight("weight", weight, "input", input, input.shape)
     check_weight("pos_weight", pos_weight, "input", input, input.shape)
     check_probabilities("target", target)
+    # BEGIN TASK 5 losses
     pointwise = F.softplus(input) - target * input
     if pos_weight is not None:
         pointwise = pointwise + (pos_weight - 1.0) * target * F.softplus(-input)
     if weight is not None:
         pointwise = pointwise * weight
     return reduce(pointwise, reduction)
+    # END TASK 5
 
 
 # --- multi-class -----------------------------------------------------------------------------
