@@ -4,6 +4,9 @@
     figures [--out DIR] [--only NAME ...]
                          draw every figure of the gallery (or those named) into DIR
                          (default figures/), and write DIR/README.md
+    engine-track [--out DIR [--tasks NAME ...]] [--autograder DIR] [--list]
+                         the build-the-engine track: the student edition of minigrad, its
+                         Gradescope autograder, the tasks (course/engine_track.md)
     <experiment>         run one experiment of minigrad_course.experiments:
                          python -m minigrad_course <experiment> [--seeds N] [--quick]
                          [--out DIR] [--figures DIR] [its own options: <experiment> --help]
@@ -41,6 +44,12 @@ def run_figures(argv=()):
     written = gallery.save_all(args.out, names=args.only)
     print(f"{len(written)} figures written to {args.out}/: "
           + ", ".join(Path(p).name for p in written))
+
+
+def run_engine_track(argv=()):
+    """The student edition of the engine, its autograder, or the list of its tasks."""
+    from .engine_track import cli
+    cli.main(argv)
 
 
 def run_experiment(name, argv=()):
@@ -99,6 +108,8 @@ def run_all(argv=()):
 COMMANDS = {
     "example": (run_example, "run the README example"),
     "figures": (run_figures, "draw every figure of the gallery (figures/)"),
+    "engine-track": (run_engine_track,
+                     "the build-the-engine track: student edition, autograder, tasks"),
     "all": (run_all, "everything the main job regenerates"),
 }
 
