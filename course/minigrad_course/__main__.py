@@ -7,6 +7,9 @@
     engine-track [--out DIR [--tasks NAME ...]] [--autograder DIR] [--list]
                          the build-the-engine track: the student edition of minigrad, its
                          Gradescope autograder, the tasks (course/engine_track.md)
+    assignments [--out DIR] [--seed N] [--only NAME ...] [--release [DIR]]
+                         build the gradient exercises as Otter-Grader assignments: master
+                         notebooks, student notebooks, Gradescope autograder zips
     <experiment>         run one experiment of minigrad_course.experiments:
                          python -m minigrad_course <experiment> [--seeds N] [--quick]
                          [--out DIR] [--figures DIR] [its own options: <experiment> --help]
@@ -59,6 +62,29 @@ def run_experiment(name, argv=()):
     return base.run(experiments.load(name), argv)
 
 
+def run_assignments(argv=()):
+    """Build the gradient exercises as Otter-Grader assignments (minigrad_course.assignments)."""
+    from . import assignments
+    parser = _parser("assignments", "build the Otter-Grader assignments")
+    parser.add_argument("--out", default=str(assignments.DEFAULT_OUT), metavar="DIR",
+                        help="folder for the master notebooks and their dist/ (default: "
+                             "build/assignments/)")
+    parser.add_argument("--seed", type=int, metavar="N",
+                        help="seed of the hidden cases (default: a random one; keep it secret)")
+    parser.add_argument("--only", nargs="+", choices=[a.name for a in assignments.ASSIGNMENTS],
+                        metavar="NAME", help="build only these assignments")
+    parser.add_argument("--no-run-tests", action="store_true",
+                        help="skip otter assign's run of every test against the solutions")
+    parser.add_argument("--release", metavar="DIR", nargs="?", const=str(assignments.RELEASED),
+                        help="also copy the student notebooks into DIR (default "
+                             "lessons/exercises/)")
+    args = parser.parse_args(list(argv))
+    built = assignments.build(args.out, seed=args.seed, only=args.only,
+                              run_tests=not args.no_run_tests, release=args.release)
+    for name, dist in built.items():
+        print(f"{name}: {dist}/student/ (hand out), {assignments.autograder_zip(dist)} (Gradescope)")
+
+
 def run_all(argv=()):
     """The example, every figure, then every experiment (full configuration by default).
 
@@ -108,6 +134,8 @@ def run_all(argv=()):
 COMMANDS = {
     "example": (run_example, "run the README example"),
     "figures": (run_figures, "draw every figure of the gallery (figures/)"),
+    "assignments": (run_assignments,
+                    "build the Otter-Grader assignments (student, autograder, solutions)"),
     "engine-track": (run_engine_track,
                      "the build-the-engine track: student edition, autograder, tasks"),
     "all": (run_all, "everything the main job regenerates"),

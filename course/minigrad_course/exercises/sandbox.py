@@ -17,6 +17,7 @@ What the answer does to itself (rebinding a grader function, writing into its in
 in its own process and changes no score.
 """
 import ast
+import dis
 import importlib
 import inspect
 import io
@@ -94,8 +95,9 @@ def answer_source(function):
 
 def _global_names(code):
     """Every global name ``code`` and the code nested in it (comprehensions, inner functions)
-    may read."""
-    names = set(code.co_names)
+    reads (attribute names, such as ``run`` in ``subprocess.run``, are not globals)."""
+    names = {instruction.argval for instruction in dis.get_instructions(code)
+             if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
     for constant in code.co_consts:
         if isinstance(constant, types.CodeType):
             names |= _global_names(constant)
