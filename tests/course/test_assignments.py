@@ -7,6 +7,7 @@ a score and a message instead of a crash."""
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,8 +36,7 @@ def student_notebook(built, name):
 def grade(built, name, notebook, tmp_path):
     """Grade ``notebook`` with ``otter run`` against the assignment's autograder zip; return
     ({question: score}, the text shown for each question, seconds taken)."""
-    out = tmp_path / f"graded-{notebook.stem}"
-    out.mkdir()
+    out = Path(tempfile.mkdtemp(prefix=f"graded-{notebook.stem}-", dir=tmp_path))
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "otter", "run", "-a",
                            str(assignments.autograder_zip(built[name])), "-o", str(out),
@@ -129,7 +129,7 @@ def test_the_solutions_get_full_marks_and_a_blank_notebook_zero(built, name, tmp
 
 
 def test_planted_mistakes_get_their_partial_scores_and_diagnoses(built, tmp_path):
-    public_x = EXERCISES["smae_curvature"].cases()[0]["x"]
+    public_sums = {round(float(case["x"].sum()), 9) for case in EXERCISES["smae_curvature"].cases()}
     answers = {
         "grad_mse": "def grad_mse(x, y):\n    return 2 * (x - y)\n",                # sum, not mean
         "grad_l1": "def grad_l1(x, y):\n    return np.where(x > y, 1.0, -1.0) / x.size\n",
@@ -139,7 +139,7 @@ def test_planted_mistakes_get_their_partial_scores_and_diagnoses(built, tmp_path
         # Right on the public cases only, which it recognises: the hidden ones tell.
         "smae_second_derivative": (
             "def smae_second_derivative(x, y):\n"
-            f"    if x.shape == {public_x.shape} and x[0] == {public_x[0]!r}:\n"
+            f"    if round(float(x.sum()), 9) in {public_sums!r}:\n"
             "        e = y - x\n        t = np.tanh(e / 2)\n"
             "        return (1 - t * t) * (1 - e * t / 2)\n"
             "    return np.ones_like(x)\n"),
