@@ -266,4 +266,4 @@ def test_wrong_values_shows_the_worst_element():
 def test_wrong_values_names_factors_that_change_from_case_to_case():
     result = check("l2_penalty", lambda W, lam: 2 * W)  # forgot λ: off by 1/λ, λ per case
     assert result.diagnosis == "wrong values"
-    assert result.evidence == "factors: 10, 100, 2"
+    assert result.evidence == "factors: 10, 100, 2, 5"

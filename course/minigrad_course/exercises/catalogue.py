@@ -117,25 +117,29 @@ def _bce_cases(rng):
 def _cross_entropy_cases(rng):
     return [dict(x=_normal(rng, 4, 3, scale=2.0), y=rng.integers(0, 3, 4)),
             dict(x=_normal(rng, 6, 5, scale=2.0), y=rng.integers(0, 5, 6)),
-            dict(x=_normal(rng, 3, 3, scale=2.0), y=np.array([2, 0, 2]))]
+            dict(x=_normal(rng, 3, 3, scale=2.0), y=np.array([2, 0, 2])),
+            # logits of -800, 0 or 800: e^800 overflows and e^-800 underflows, shift first
+            dict(x=800.0 * rng.integers(-1, 2, (5, 4)) + _normal(rng, 5, 4, scale=2.0),
+                 y=rng.integers(0, 4, 5))]
 
 
 def _huber_cases(rng):
-    def case(shape, delta):
+    def case(shape, delta, high=3.0):
         x = _quarters(rng, *shape)
-        y = x + _quarters(rng, *shape)
+        y = x + _quarters(rng, *shape, high=high)
         y.ravel()[:2] = x.ravel()[:2] + np.array([delta, -delta])  # two points on the kinks
         return dict(x=x, y=y, delta=delta)
-    return [case((6,), 1.0), case((3, 4), 0.5), case((8,), 1.5)]
+    # the last with |e| up to 10^6, where a finite difference of h(e) is far off
+    return [case((6,), 1.0), case((3, 4), 0.5), case((8,), 1.5), case((5,), 2.0, high=1e6)]
 
 
 def _l1_cases(rng):
-    def case(*shape):
+    def case(*shape, high=3.0):
         x = _quarters(rng, *shape)
-        y = x + _quarters(rng, *shape)
+        y = x + _quarters(rng, *shape, high=high)
         y.ravel()[:2] = x.ravel()[:2]  # two points on the kink e = 0
         return dict(x=x, y=y)
-    return [case(5), case(2, 4), case(7)]
+    return [case(5), case(2, 4), case(7), case(6, high=1e6)]
 
 
 def _focal_cases(rng):
@@ -145,9 +149,11 @@ def _focal_cases(rng):
 
 
 def _regression_cases(rng):
+    magnitudes = np.geomspace(1.0, 1e6, 6)  # up to 10^6, where finite differences are far off
     return [dict(x=_normal(rng, 5, scale=2.0), y=_normal(rng, 5, scale=2.0)),
             dict(x=_normal(rng, 3, 4, scale=2.0), y=_normal(rng, 3, 4, scale=2.0)),
-            dict(x=_normal(rng, 8, scale=3.0), y=_normal(rng, 8, scale=3.0))]
+            dict(x=_normal(rng, 8, scale=3.0), y=_normal(rng, 8, scale=3.0)),
+            dict(x=_normal(rng, 6, scale=magnitudes), y=_normal(rng, 6, scale=magnitudes))]
 
 
 def _paper_cases(rng):
@@ -156,23 +162,29 @@ def _paper_cases(rng):
             dict(p=_probabilities(rng, 3, 3), y=_one_hot(rng, 3, 3))]
 
 
+# The last case of the linear and quadratic exercises has inputs of magnitude 10^3: there a
+# finite difference is off by 1e-10 or more, far from float64 rounding.
 def _l2_cases(rng):
     return [dict(W=_normal(rng, 3, 4), lam=0.1),
             dict(W=_normal(rng, 2, 5), lam=0.01),
-            dict(W=_normal(rng, 4, 4), lam=0.5)]
+            dict(W=_normal(rng, 4, 4), lam=0.5),
+            dict(W=_normal(rng, 3, 3, scale=1e3), lam=0.2)]
 
 
 def _matmul_cases(rng):
-    def case(m, k, n):
-        return dict(A=_normal(rng, m, k), B=_normal(rng, k, n), G=_normal(rng, m, n))
-    return [case(2, 3, 4), case(4, 2, 5), case(3, 3, 3)]
+    def case(m, k, n, scale=1.0):
+        return dict(A=_normal(rng, m, k, scale=scale), B=_normal(rng, k, n, scale=scale),
+                    G=_normal(rng, m, n))
+    return [case(2, 3, 4), case(4, 2, 5), case(3, 3, 3), case(3, 2, 4, scale=1e3)]
 
 
 def _bias_cases(rng):
     """A bias b broadcast against a batch a: as a row (n,) or (1, n), as a column (m, 1)."""
-    def case(a_shape, b_shape):
-        return dict(a=_normal(rng, *a_shape), b=_normal(rng, *b_shape), G=_normal(rng, *a_shape))
-    return [case((4, 3), (3,)), case((5, 2), (1, 2)), case((2, 3, 4), (4,)), case((3, 5), (3, 1))]
+    def case(a_shape, b_shape, scale=1.0):
+        return dict(a=_normal(rng, *a_shape, scale=scale), b=_normal(rng, *b_shape),
+                    G=_normal(rng, *a_shape))
+    return [case((4, 3), (3,)), case((5, 2), (1, 2)), case((2, 3, 4), (4,)), case((3, 5), (3, 1)),
+            case((6, 2), (2,), scale=1e3)]
 
 
 def _logsumexp_cases(rng):
@@ -206,10 +218,11 @@ def _logistic_cases(rng):
 
 
 def _linear_bias_cases(rng):
-    def case(rows, features, outputs, b_shape):
+    def case(rows, features, outputs, b_shape, scale=1.0):
         return dict(b=_normal(rng, *b_shape), X=_normal(rng, rows, features),
-                    W=_normal(rng, features, outputs), Y=_normal(rng, rows, outputs))
-    return [case(5, 3, 2, (2,)), case(4, 2, 3, (1, 3)), case(6, 2, 1, (1,))]
+                    W=_normal(rng, features, outputs), Y=_normal(rng, rows, outputs, scale=scale))
+    return [case(5, 3, 2, (2,)), case(4, 2, 3, (1, 3)), case(6, 2, 1, (1,)),
+            case(3, 2, 2, (2,), scale=1e3)]
 
 
 EXERCISES_LIST = [
@@ -239,7 +252,8 @@ Logits $x$ of shape (N, C), class indices $y$ of shape (N,):
 $$J(x) = \frac{1}{N}\sum_{n} -\log \operatorname{softmax}(x_n)_{y_n},\qquad
 \operatorname{softmax}(x_n)_c = \frac{e^{x_{nc}}}{\sum_k e^{x_{nk}}}.$$
 
-Compute $\partial J / \partial x$, of shape (N, C).""",
+Compute $\partial J / \partial x$, of shape (N, C).  Some logits are $\pm 800$: $e^{800}$
+overflows in float64, so compute the softmax in a form that never computes it.""",
         function_name="grad_cross_entropy", stable=True, args=("x", "y"), wrt="x",
         loss=lambda x, y: losses.cross_entropy(x, y),
         make_cases=_cross_entropy_cases, count=_rows("x"), count_meaning="the batch size (rows of x)"),
