@@ -107,15 +107,17 @@ def flipped_sign(exercise, reference):
 
 
 def missing_one_over_n(exercise, reference):
-    if exercise.count is None:
+    if exercise.count is None or exercise.reduction != "mean":
         return None
     return lambda *args: exercise.count(case_of(exercise, args)) * reference(*args)
 
 
-def extra_one_over_n(exercise, reference):
-    if exercise.count is None:
-        return None
-    return lambda *args: reference(*args) / exercise.count(case_of(exercise, args))
+def divided_by_n(reduction):
+    def plant(exercise, reference):
+        if exercise.count is None or exercise.reduction != reduction:
+            return None
+        return lambda *args: reference(*args) / exercise.count(case_of(exercise, args))
+    return plant
 
 
 def constant_factor(exercise, reference):
@@ -175,7 +177,8 @@ def returns_none(exercise, reference):
 PLANTED = {
     "flipped sign": flipped_sign,
     "missing 1/N": missing_one_over_n,
-    "extra 1/N": extra_one_over_n,
+    "extra 1/N": divided_by_n("mean"),
+    "mean instead of sum": divided_by_n("sum"),
     "constant factor": constant_factor,
     "transposed": transposed,
     "wrong at a kink": wrong_at_kink,
@@ -217,9 +220,57 @@ def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
+def _focal_parts(x, y, alpha):
+    """p_t, α_t and s = 2y - 1 of the focal loss, as a student computes them."""
+    p = _sigmoid(x)
+    return np.where(y == 1, p, 1 - p), np.where(y == 1, alpha, 1 - alpha), 2 * y - 1
+
+
+def focal_without_alpha_t(x, y, alpha, gamma):
+    p_t, _, s = _focal_parts(x, y, alpha)
+    return s * (1 - p_t) ** gamma * (gamma * p_t * np.log(p_t) - (1 - p_t)) / x.size
+
+
+def focal_modulation_held_constant(x, y, alpha, gamma):
+    p_t, alpha_t, _ = _focal_parts(x, y, alpha)
+    return alpha_t * (1 - p_t) ** gamma * (_sigmoid(x) - y) / x.size  # d/dx of α_t·BCE only
+
+
+def cross_entropy_diagonal_only(x, y):
+    p = np.exp(x - x.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    onehot = np.eye(x.shape[1])[y]
+    return onehot * (p - 1) / x.shape[0]  # -1/p_y · ∂p_y/∂x_y, and nothing for c ≠ y
+
+
+def huber_twice_inside(x, y, delta):
+    e = y - x
+    return np.where(np.abs(e) <= delta, -2 * e, -delta * np.sign(e)) / x.size
+
+
+def huber_without_delta_outside(x, y, delta):
+    e = y - x
+    return np.where(np.abs(e) <= delta, -e, -np.sign(e)) / x.size
+
+
+def bce_sign_flipped_where_y_is_1(x, y):
+    p = _sigmoid(x)
+    return (y * (1 - p) + (1 - y) * p) / x.size  # -y(1 - p) + (1 - y)p, first sign lost
+
+
+def bce_chain_rule_stopped_at_p(x, y):
+    p = _sigmoid(x)
+    return (p - y) / (p * (1 - p)) / x.size  # dJ/dp, not dJ/dx: inf where p is 0 or 1
+
+
+def mse_by_central_differences(x, y):
+    h = 1e-5
+    return ((x + h - y) ** 2 - (x - h - y) ** 2) / (2 * h) / x.size
+
+
 MISTAKES_STUDENTS_MAKE = [
     ("bias", "left broadcast", lambda a, b, G: G),
-    ("bias", "extra 1/N", lambda a, b, G: SOLUTIONS["bias"](a, b, G) / (a.size // b.size)),
+    ("bias", "mean instead of sum", lambda a, b, G: SOLUTIONS["bias"](a, b, G) / (a.size // b.size)),
     ("linear_regression_bias", "left broadcast",
      lambda b, X, W, Y: 2 * (X @ W + b - Y) / Y.size),
     ("matmul_a", "transposed", lambda A, B, G: B @ G.T),
@@ -238,6 +289,21 @@ MISTAKES_STUDENTS_MAKE = [
      lambda x, y: SOLUTIONS["cross_entropy"](x, y).sum(axis=1)),
     ("smae_curvature", "wrong values",  # the second derivative of e·tanh(e), not e·tanh(e/2)
      lambda x, y: 2 * (1 - np.tanh(y - x) ** 2) * (1 - (y - x) * np.tanh(y - x))),
+    ("smae_curvature", "mean instead of sum",
+     lambda x, y: SOLUTIONS["smae_curvature"](x, y) / x.size),
+    ("l2_penalty", "forgotten factor", lambda W, lam: 2 * W),
+    ("l2_penalty", "forgotten factor", lambda W, lam: W),  # λ and the 2
+    ("l2_penalty", "mean instead of sum", lambda W, lam: 2 * lam * W / W.size),
+    ("sigmoid_focal", "forgotten factor", focal_without_alpha_t),
+    ("sigmoid_focal", "factor held constant", focal_modulation_held_constant),
+    ("sigmoid_focal", "wrong in a region",  # ∂p_t/∂x = p_t(1 - p_t), without s
+     lambda x, y, alpha, gamma: SOLUTIONS["sigmoid_focal"](x, y, alpha, gamma) * (2 * y - 1)),
+    ("cross_entropy", "diagonal of the Jacobian", cross_entropy_diagonal_only),
+    ("huber", "wrong in a region", huber_twice_inside),
+    ("huber", "forgotten factor", huber_without_delta_outside),
+    ("bce_with_logits", "wrong in a region", bce_sign_flipped_where_y_is_1),
+    ("bce_with_logits", "wrong values", bce_chain_rule_stopped_at_p),
+    ("mse", "finite differences", mse_by_central_differences),
 ]
 
 
@@ -264,6 +330,6 @@ def test_wrong_values_shows_the_worst_element():
 
 
 def test_wrong_values_names_factors_that_change_from_case_to_case():
-    result = check("l2_penalty", lambda W, lam: 2 * W)  # forgot λ: off by 1/λ, λ per case
+    result = check("mse", lambda x, y: 2 * (x - y) / len(x))  # len(x) is N for vectors only
     assert result.diagnosis == "wrong values"
-    assert result.evidence == "factors: 10, 100, 2, 5"
+    assert result.evidence == "factors: 1, 4, 1, 1"

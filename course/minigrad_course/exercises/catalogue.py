@@ -4,8 +4,10 @@ An entry says what the student sees (a statement with the formula, the signature
 implement) and what the grader needs: the function whose gradient is asked, written with the
 engine and the loss catalogue (the engine's autograd computes the true gradient from it, so no
 gradient is hand-coded here), an input generator with several cases (broadcast shapes where
-the exercise is about broadcasting), and, where they exist, the count N of a mean and the kink
-points of the function.  The grader (grader.py) reads nothing else.
+the exercise is about broadcasting, large magnitudes where a finite difference is far off),
+and, where they exist, the count N of a mean or a sum, the kink points of the function, the
+regions where a formula has separate branches, and the exercise's own typical mistakes.  The
+grader (grader.py) reads nothing else.
 """
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -17,6 +19,19 @@ import minigrad as mg
 from minigrad import functional as F
 from minigrad import losses
 
+from .grader import DIAGONAL_JACOBIAN, FORGOTTEN_FACTOR, HELD_CONSTANT
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A mistake typical of one exercise: ``gradient(case, truth)`` is what an answer with
+    that mistake returns (from the true gradient, or from the engine's gradient of a variant
+    of the function); ``diagnosis`` is a key of grader.DIAGNOSES, ``explanation`` what to
+    tell the student."""
+    diagnosis: str
+    explanation: str
+    gradient: Callable
+
 
 @dataclass(frozen=True)
 class Exercise:
@@ -26,9 +41,15 @@ class Exercise:
     asked (its second derivative, element by element, when ``order`` is 2).  ``make_cases(rng)``
     returns a list of cases, each a dict from argument name to a NumPy array or a number.
     ``stable``: the statement asks for a form that never overflows, and an overflow during
-    the student's call fails the check.  ``count(case)`` is the N of the mean in the loss (None when there is no mean over a batch),
-    ``kinks(case)`` a boolean mask, shaped like the gradient, of the points where the function
-    has a kink (None when it has none in the cases).
+    the student's call fails the check.  ``count(case)`` is the N of the mean in the loss
+    (``reduction`` "mean"), or of the sum a student may take a mean of instead (``reduction``
+    "sum"); None when there is neither.  ``kinks(case)`` is a boolean mask, shaped like the
+    gradient, of the points where the function has a kink (None when it has none in the
+    cases).  ``regions(case)`` names boolean masks (broadcast to the gradient's shape) of the
+    parts of the input where the formula has separate branches or terms, for a mistake
+    confined to one of them ("|e| ≤ δ", "y = 1").  ``mistakes``: the exercise's own typical
+    mistakes (Mistake).  ``sign_hint``: where the sign of this gradient comes from, for an
+    answer whose sign is flipped.
     """
     name: str
     title: str
@@ -44,10 +65,19 @@ class Exercise:
     kink_note: str = ""
     order: int = 1
     stable: bool = False
+    reduction: str = "mean"
+    regions: Optional[Callable] = None
+    mistakes: tuple = ()
+    sign_hint: str = ""
 
     @property
     def signature(self):
         return f"{self.function_name}({', '.join(self.args)})"
+
+    @property
+    def quantity(self):
+        """What the answer computes, in words."""
+        return "second derivative" if self.order == 2 else "gradient"
 
     def cases(self, seed=None):
         """The public cases (``seed`` None: always the same ones, the generator seeded by the
@@ -58,15 +88,21 @@ class Exercise:
 
     def true_gradient(self, case):
         """The gradient the engine's autograd computes for ``case``, as a NumPy array."""
-        tensors = {key: _engine_value(value, key == self.wrt) for key, value in case.items()}
-        target = tensors[self.wrt]
-        loss = self.loss(**tensors)
-        if self.order == 1:
-            (gradient,) = mg.grad(loss, target)
-        else:  # the function is a sum of pointwise terms: the Hessian is diagonal
-            (first,) = mg.grad(loss, target, create_graph=True)
-            (gradient,) = mg.grad(first.sum(), target)
-        return gradient.numpy()
+        return engine_gradient(self.loss, self.wrt, case, self.order)
+
+
+def engine_gradient(function, wrt, case, order=1):
+    """The derivative of ``function(**case)`` with respect to ``case[wrt]`` that the engine's
+    autograd computes, as a NumPy array (the diagonal of the Hessian when ``order`` is 2)."""
+    tensors = {key: _engine_value(value, key == wrt) for key, value in case.items()}
+    target = tensors[wrt]
+    loss = function(**tensors)
+    if order == 1:
+        (gradient,) = mg.grad(loss, target)
+    else:  # the function is a sum of pointwise terms: the Hessian is diagonal
+        (first,) = mg.grad(loss, target, create_graph=True)
+        (gradient,) = mg.grad(first.sum(), target)
+    return gradient.numpy()
 
 
 def _engine_value(value, requires_grad):
@@ -105,6 +141,40 @@ def _size(name):
 
 def _rows(name):
     return lambda case: case[name].shape[0]
+
+
+# --- regions and mistakes --------------------------------------------------------------------
+def _label_regions(case):
+    """The elements by their label y: hard labels 1 and 0, and soft ones in between."""
+    y = case["y"]
+    return {"y = 1": y == 1, "y = 0": y == 0, "0 < y < 1": (0 < y) & (y < 1)}
+
+
+def _huber_regions(case):
+    e = np.abs(case["y"] - case["x"])
+    return {"|e| ≤ δ": e <= case["delta"], "|e| > δ": e > case["delta"]}
+
+
+def _target_class(case):
+    """True at (n, y_n): the logit of each row's target class."""
+    return np.eye(case["x"].shape[1], dtype=bool)[case["y"]]
+
+
+def _alpha_t(case):
+    return np.where(case["y"] == 1, case["alpha"], 1.0 - case["alpha"])
+
+
+def _focal_with_constant_modulation(x, y, alpha, gamma):
+    """The focal loss with (1 - p_t)^γ cut from the graph: its gradient is the answer of a
+    student who treats the modulating factor as a constant."""
+    p = F.sigmoid(x)
+    modulation = ((p + y * (1.0 - 2.0 * p)) ** gamma).detach()  # (1 - p_t)^γ
+    alpha_t = (1.0 - alpha) + (2.0 * alpha - 1.0) * y
+    cross_entropy = losses.binary_cross_entropy_with_logits(x, y, reduction="none")
+    return (alpha_t * modulation * cross_entropy).mean()
+
+
+E_SIGN_HINT = "With e = y - x, de/dx = -1."
 
 
 # --- the exercises ---------------------------------------------------------------------------
@@ -241,7 +311,9 @@ Some logits are $\pm 800$: $e^{800}$ overflows in float64, so write $\sigma$ in 
 never computes it.""",
         function_name="grad_bce_with_logits", stable=True, args=("x", "y"), wrt="x",
         loss=lambda x, y: losses.binary_cross_entropy_with_logits(x, y),
-        make_cases=_bce_cases, count=_size("x"), count_meaning="the number of elements of x"),
+        make_cases=_bce_cases, count=_size("x"), count_meaning="the number of elements of x",
+        regions=_label_regions,
+        sign_hint="The gradient is positive where the prediction σ(x) is above the target y."),
 
     Exercise(
         name="cross_entropy",
@@ -256,7 +328,17 @@ Compute $\partial J / \partial x$, of shape (N, C).  Some logits are $\pm 800$: 
 overflows in float64, so compute the softmax in a form that never computes it.""",
         function_name="grad_cross_entropy", stable=True, args=("x", "y"), wrt="x",
         loss=lambda x, y: losses.cross_entropy(x, y),
-        make_cases=_cross_entropy_cases, count=_rows("x"), count_meaning="the batch size (rows of x)"),
+        make_cases=_cross_entropy_cases, count=_rows("x"), count_meaning="the batch size (rows of x)",
+        regions=lambda case: {"c = y_n": _target_class(case), "c ≠ y_n": ~_target_class(case)},
+        mistakes=(Mistake(
+            DIAGONAL_JACOBIAN,
+            "Only the column of the target class is right; the other classes get 0. You kept "
+            "the diagonal of the softmax Jacobian, ∂p_y/∂x_y = p_y(1 - p_y), and dropped "
+            "∂p_y/∂x_c = -p_y·p_c for c ≠ y: every logit of the row is in the denominator "
+            "Σ_k e^(x_k), so every class has a derivative.",
+            lambda case, truth: truth * _target_class(case)),),
+        sign_hint="∂J/∂x is negative at the target class only: raising its logit lowers the "
+                  "loss, raising another raises it."),
 
     Exercise(
         name="huber",
@@ -273,7 +355,14 @@ Mind the sign: $e$ is $y - x$.""",
         loss=lambda x, y, delta: losses.huber_loss(x, y, delta=delta),
         make_cases=_huber_cases, count=_size("x"), count_meaning="the number of elements of x",
         kinks=lambda case: np.abs(case["y"] - case["x"]) == case["delta"],
-        kink_note="|e| = δ, where the two pieces meet"),
+        kink_note="|e| = δ, where the two pieces meet",
+        regions=_huber_regions, sign_hint=E_SIGN_HINT,
+        mistakes=(Mistake(
+            FORGOTTEN_FACTOR,
+            "You forgot δ where |e| > δ: there h_δ(e) = δ(|e| - δ/2), whose derivative is "
+            "δ·sign(e), not sign(e).",
+            lambda case, truth: truth / np.where(_huber_regions(case)["|e| > δ"],
+                                                 case["delta"], 1.0)),)),
 
     Exercise(
         name="l1",
@@ -287,7 +376,8 @@ there, as PyTorch and minigrad do.""",
         loss=lambda x, y: losses.l1_loss(x, y),
         make_cases=_l1_cases, count=_size("x"), count_meaning="the number of elements of x",
         kinks=lambda case: case["y"] == case["x"],
-        kink_note="e = 0, where minigrad, like PyTorch, takes the subgradient 0"),
+        kink_note="e = 0, where minigrad, like PyTorch, takes the subgradient 0",
+        sign_hint="d|y - x|/dx = -sign(y - x): the inner derivative of y - x is -1."),
 
     Exercise(
         name="sigmoid_focal",
@@ -303,7 +393,20 @@ $\partial p_t/\partial x = s\,p_t(1 - p_t)$.""",
         function_name="grad_sigmoid_focal", args=("x", "y", "alpha", "gamma"), wrt="x",
         loss=lambda x, y, alpha, gamma: losses.sigmoid_focal_loss(
             x, y, alpha=alpha, gamma=gamma, reduction="mean"),
-        make_cases=_focal_cases, count=_size("x"), count_meaning="the number of elements of x"),
+        make_cases=_focal_cases, count=_size("x"), count_meaning="the number of elements of x",
+        regions=_label_regions,
+        mistakes=(
+            Mistake(FORGOTTEN_FACTOR,
+                    "You forgot α_t: every term of the loss is weighted by α_t (α where y = 1, "
+                    "1 - α where y = 0), and so is its derivative.",
+                    lambda case, truth: truth / _alpha_t(case)),
+            Mistake(HELD_CONSTANT,
+                    "You held the modulating factor (1 - p_t)^γ constant, but it depends on x "
+                    "through p_t: by the product rule the derivative of (1 - p_t)^γ·(-log p_t) "
+                    "has a second term, from the derivative of (1 - p_t)^γ.",
+                    lambda case, truth: engine_gradient(_focal_with_constant_modulation, "x",
+                                                        case))),
+        sign_hint="The sign comes from s = 2y - 1: ∂p_t/∂x = s·p_t(1 - p_t)."),
 
     Exercise(
         name="smae",
@@ -316,7 +419,8 @@ $$J(x) = \frac{1}{N}\sum_i e_i \tanh(e_i/2).$$
 Compute $\partial J/\partial x$.  Hint: $\tanh'(u) = 1 - \tanh^2 u$.""",
         function_name="grad_smae", args=("x", "y"), wrt="x",
         loss=lambda x, y: losses.smae_loss(x, y),
-        make_cases=_regression_cases, count=_size("x"), count_meaning="the number of elements of x"),
+        make_cases=_regression_cases, count=_size("x"), count_meaning="the number of elements of x",
+        sign_hint=E_SIGN_HINT),
 
     Exercise(
         name="smae_curvature",
@@ -327,7 +431,9 @@ Its Hessian is diagonal; return its diagonal, $\partial^2 J/\partial x_i^2$ for 
 (same shape as `x`).  Where does it turn negative?""",
         function_name="smae_second_derivative", args=("x", "y"), wrt="x",
         loss=lambda x, y: losses.smae_loss(x, y, reduction="sum"),
-        make_cases=_regression_cases, order=2),
+        make_cases=_regression_cases, order=2, count=_size("x"), reduction="sum",
+        count_meaning="the number of elements of x",
+        sign_hint="With e = y - x, de/dx = -1 enters twice: the two signs cancel, (de/dx)² = 1."),
 
     Exercise(
         name="m_loss",
@@ -341,7 +447,9 @@ $$J(p) = \frac{1}{N}\sum_n \sum_c y_{nc}\Big(\frac{1}{p_{nc}} - 1\Big).$$
 Compute $\partial J/\partial p$, of shape (N, C).""",
         function_name="grad_m_loss", args=("p", "y"), wrt="p",
         loss=lambda p, y: losses.m_loss(p, y),
-        make_cases=_paper_cases, count=_rows("p"), count_meaning="the batch size (rows of p)"),
+        make_cases=_paper_cases, count=_rows("p"), count_meaning="the batch size (rows of p)",
+        regions=_label_regions,
+        sign_hint="d(1/p)/dp = -1/p²: raising the probability of the target lowers the loss."),
 
     Exercise(
         name="l_loss",
@@ -356,7 +464,9 @@ $$J(p) = \frac{1}{N}\sum_n \sum_c \Big[\frac{y_{nc}}{\sqrt{1 - (1 - p_{nc})^2}}
 Compute $\partial J/\partial p$, of shape (N, C).""",
         function_name="grad_l_loss", args=("p", "y"), wrt="p",
         loss=lambda p, y: losses.l_loss(p, y, full=True),
-        make_cases=_paper_cases, count=_rows("p"), count_meaning="the batch size (rows of p)"),
+        make_cases=_paper_cases, count=_rows("p"), count_meaning="the batch size (rows of p)",
+        regions=_label_regions,
+        sign_hint="d u^(-1/2)/du = -½u^(-3/2), and d(1 - p)/dp = -1."),
 
     Exercise(
         name="l2_penalty",
@@ -367,7 +477,12 @@ $$\lambda\,\Omega(W) = \lambda \sum_{jk} W_{jk}^2.$$
 Compute $\partial(\lambda\Omega)/\partial W$ (same shape as `W`).""",
         function_name="grad_l2_penalty", args=("W", "lam"), wrt="W",
         loss=lambda W, lam: lam * losses.l2_penalty([W]),
-        make_cases=_l2_cases),
+        make_cases=_l2_cases, count=_size("W"), reduction="sum",
+        count_meaning="the number of elements of W",
+        mistakes=(Mistake(FORGOTTEN_FACTOR,
+                          "You forgot λ: the penalty is λΩ(W), so its gradient is λ times "
+                          "that of Ω.",
+                          lambda case, truth: truth / case["lam"]),)),
 
     Exercise(
         name="matmul_a",
@@ -401,6 +516,7 @@ $\partial L/\partial b$: it must have the shape of `b`.  Here $L = \sum G \odot 
         function_name="grad_bias", args=("a", "b", "G"), wrt="b",
         loss=lambda a, b, G: ((a + b) * G).sum(),
         make_cases=_bias_cases, count=lambda case: case["a"].size // case["b"].size,
+        reduction="sum",
         count_meaning="the number of elements of a that each element of b was added to"),
 
     Exercise(
@@ -415,7 +531,8 @@ Compute $\partial J/\partial x$ (same shape as `x`).  Some inputs are near 800:
 $e^{800}$ overflows in float64.""",
         function_name="grad_logsumexp", stable=True, args=("x",), wrt="x",
         loss=lambda x: F.logsumexp(x, axis=-1).sum(),
-        make_cases=_logsumexp_cases),
+        make_cases=_logsumexp_cases, count=lambda case: case["x"][..., 0].size,
+        reduction="sum", count_meaning="the number of rows of x (1 for a vector)"),
 
     Exercise(
         name="triplet_anchor",
@@ -435,7 +552,8 @@ distance; here $\varepsilon = 0$.)  At the kink, where the bracket is exactly 0,
             (_triplet_margin(case["a"], case["p"], case["n"]) + case["margin"] == 0)[:, None],
             case["a"].shape),
         kink_note="where d(a, p) - d(a, n) + margin = 0; there the engine passes the "
-                  "gradient of the bracket, as if the max took the bracket"),
+                  "gradient of the bracket, as if the max took the bracket",
+        sign_hint="The distance to the negative enters with a minus sign: -d(a, n)."),
 
     Exercise(
         name="mse",
@@ -446,7 +564,8 @@ $$J(x) = \frac{1}{N}\sum_i (x_i - y_i)^2.$$
 Compute $\partial J/\partial x$ (same shape as `x`; $N$ is the number of elements).""",
         function_name="grad_mse", args=("x", "y"), wrt="x",
         loss=lambda x, y: losses.mse_loss(x, y),
-        make_cases=_regression_cases, count=_size("x"), count_meaning="the number of elements of x"),
+        make_cases=_regression_cases, count=_size("x"), count_meaning="the number of elements of x",
+        sign_hint="d(x - y)²/dx = 2(x - y): positive where x > y."),
 
     Exercise(
         name="logistic_regression",

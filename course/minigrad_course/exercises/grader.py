@@ -2,29 +2,39 @@
 gradient the engine's autograd computes, and name the likely mistake.
 
 The diagnosis is the first of these hypotheses that explains the student's output U against
-the true gradient T in every case (k = 1, 2, ... the cases, N_k the count of the mean):
+the true gradient T in every case (k = 1, 2, ... the cases, N_k the count of the exercise's
+mean or sum).  From 7 on, the hypotheses are tested on the finite elements of U: a
+conceptual mistake is named even where the same formula also overflows somewhere.
 
     1  raised an exception   the function raised
     2  not an array          it returned something that is not an array of real numbers
-    3  NaN or inf            U holds a NaN or an infinity (T never does)
-    4  left broadcast        in every case of another shape, U has a shape that T's shape
+    3  left broadcast        in every case of another shape, U has a shape that T's shape
                              broadcasts to, and U summed over the broadcast axes is T
-    5  transposed            in every case of another shape, U has T's axes reversed and Uᵀ = T
-    6  wrong shape           some case has another shape, and 4 and 5 do not explain it
-       passed                U = T in every case
-    7  all zeros             U = 0 in every case (an exercise not answered yet)
-    8  flipped sign          U = -T in every case
-    9  transposed            Uᵀ = T in every case (square results: the shapes agree)
-    10 missing 1/N           U = N_k·T in every case: the gradient of the sum, the loss is a mean
-    11 extra 1/N             U = T/N_k in every case: a mean where the loss sums, or 1/N twice
-    12 constant factor       U = c·T in every case, one c ∉ {0, 1, -1} (a forgotten 2, ½, λ...)
-    13 wrong at a kink       U = T at every element that is not a kink point of the exercise
-    14 wrong values          none of the above; the worst element is shown, or, where U = c_k·T
+    4  transposed            in every case of another shape, U has T's axes reversed and Uᵀ = T
+    5  wrong shape           some case has another shape, and 3 and 4 do not explain it
+       passed                U = T in every case, to float64 rounding (TOLERANCE)
+    6  NaN or inf            U = T at its finite elements, but some elements are NaN or inf
+    7  finite differences    U = T only to the accuracy of a finite difference (FD_TOLERANCE)
+    8  all zeros             U = 0 in every case (an exercise not answered yet)
+    9  flipped sign          U = -T in every case
+    10 transposed            Uᵀ = T in every case (square results: the shapes agree)
+    11 missing 1/N           U = N_k·T in every case: the gradient of the sum, the loss is a mean
+    12 extra 1/N             U = T/N_k in every case where the loss is a mean: 1/N twice
+    13 mean instead of sum   U = T/N_k in every case where the function sums
+    14 constant factor       U = c·T in every case, one c ∉ {0, 1, -1} (a forgotten 2, ½...)
+    15 the exercise's own    U = c·V in every case, V the answer with one of the exercise's
+       mistakes              typical mistakes (forgotten factor: λ, α_t; factor held constant;
+                             diagonal of the Jacobian), c a constant (1, or a forgotten 2...)
+    16 wrong in a region     among the exercise's named regions (|e| ≤ δ, y = 1...), U = T in
+                             some, and U = c·T (c = -1, 0 or one constant) in another
+    17 wrong at a kink       U = T at every element that is not a kink point of the exercise
+    18 wrong values          none of the above; the worst element is shown, or, where U = c_k·T
                              in every case with factors c_k that change, those factors
 
-The cases of an exercise with a count have at least two different N, so 10, 11 and 12 never
-explain the same output; 13 comes after them, so it holds only when U differs from T at kink
-points alone.  "=" is equality within a tolerance (TOLERANCE) scaled by the size of T.
+The cases of an exercise with a count have at least two different N, so 11 to 14 never
+explain the same output; 15 and 16 leave the kink points aside, and 17 comes after them, so
+it holds only when U differs from T at kink points alone.  "=" is equality within a
+tolerance (TOLERANCE) scaled by the largest |T| of the case.
 """
 from dataclasses import dataclass
 from fractions import Fraction
@@ -41,9 +51,15 @@ TRANSPOSED = "transposed"
 WRONG_SHAPE = "wrong shape"
 ALL_ZEROS = "all zeros"
 FLIPPED_SIGN = "flipped sign"
+FINITE_DIFFERENCES = "finite differences"
 MISSING_1_OVER_N = "missing 1/N"
 EXTRA_1_OVER_N = "extra 1/N"
+MEAN_INSTEAD_OF_SUM = "mean instead of sum"
 CONSTANT_FACTOR = "constant factor"
+FORGOTTEN_FACTOR = "forgotten factor"
+HELD_CONSTANT = "factor held constant"
+DIAGONAL_JACOBIAN = "diagonal of the Jacobian"
+WRONG_IN_REGION = "wrong in a region"
 WRONG_AT_KINK = "wrong at a kink"
 WRONG_VALUES = "wrong values"
 NOT_DEFINED = "not defined"
@@ -53,20 +69,31 @@ OVERFLOW = "overflow"
 CRASHED = "crashed"
 
 DIAGNOSES = {
-    PASSED: "matches the engine's gradient in every case",
+    PASSED: "matches the engine's gradient in every case, to float64 rounding",
     RAISED: "the function raised an exception",
     NOT_AN_ARRAY: "the function returned something that is not an array of real numbers",
-    NOT_FINITE: "the result holds NaN or inf where the true gradient is finite",
+    NOT_FINITE: "the result holds NaN or inf where the true gradient is finite, and is right "
+                "elsewhere",
     LEFT_BROADCAST: "the result has the broadcast shape; summed over the broadcast axes it is right",
     TRANSPOSED: "the result is the transpose of the true gradient",
     WRONG_SHAPE: "the result does not have the shape of the argument it differentiates",
     ALL_ZEROS: "the result is all zeros (not answered yet?)",
+    FINITE_DIFFERENCES: "result = truth only to the accuracy of a finite difference, not to "
+                        "float64 rounding: approximated, not derived",
     FLIPPED_SIGN: "result = -truth in every case",
     MISSING_1_OVER_N: "result = N·truth: the gradient of the sum where the loss is a mean "
                       "(sum instead of mean)",
-    EXTRA_1_OVER_N: "result = truth/N: divided by N where the loss is a sum (mean instead of "
-                    "sum), or divided by N twice",
+    EXTRA_1_OVER_N: "result = truth/N where the loss is a mean: divided by N twice",
+    MEAN_INSTEAD_OF_SUM: "result = truth/N where the function sums: a mean instead of the sum",
     CONSTANT_FACTOR: "result = c·truth with one constant c ≠ ±1 in every case",
+    FORGOTTEN_FACTOR: "result = truth without a factor of the function that changes from case "
+                      "to case or element to element (λ, α_t, δ), which the explanation names",
+    HELD_CONSTANT: "a factor that depends on the argument was treated as a constant (not "
+                   "differentiated); the explanation names it",
+    DIAGONAL_JACOBIAN: "only the diagonal of a Jacobian was kept (softmax: only the target "
+                       "class's column right, 0 elsewhere)",
+    WRONG_IN_REGION: "right in some of the exercise's regions (|e| ≤ δ, y = 1...), off by a "
+                     "simple factor (-1, 0, c) in another; the explanation names them",
     WRONG_AT_KINK: "right everywhere except at the kink points of the function",
     WRONG_VALUES: "none of the above: wrong values (the worst element is shown)",
     NOT_DEFINED: "the function to write is not defined",
@@ -78,8 +105,18 @@ DIAGNOSES = {
 }
 """Every diagnosis the grader can give, with what it means."""
 
-TOLERANCE = dict(rtol=1e-5, atol_scaled=1e-7, atol=1e-12)
-"""|U - T| ≤ atol + atol_scaled·max|T| + rtol·|T|, element by element."""
+TOLERANCE = 1e-12
+"""U = T where |U - T| ≤ TOLERANCE·max|T| at every element, max|T| over the case: float64
+rounding, with a margin.  The reference solutions come within 8.2·eps = 1.8e-15 of the
+engine (public cases and hidden cases of seeds 0 to 19), correct answers written in less
+accurate forms within 230·eps = 5.1e-14.  Central differences of the function with h from
+1e-4 to 1e-7 are off by 2.6e-11 or more in some case of every exercise, by 1e-10 to 1e-3 in
+the cases of large magnitude (|e| up to 10^6, logits of ±800, inputs of 10^3)."""
+
+FD_TOLERANCE = 1e-2
+"""U ≈ T, to the accuracy of a finite difference, where |U - T| ≤ FD_TOLERANCE·max|T|: central
+differences with h from 1e-4 to 1e-7 come within 2.4e-3 in every case (the worst: h = 1e-7
+at |x| ~ 10^6, where x + h holds h to about 3 digits), a conceptual mistake much further."""
 
 
 @dataclass
@@ -160,10 +197,9 @@ def _as_real_array(value):
     return array.astype(float)
 
 
-def _close_elements(u, t):
+def _close_elements(u, t, tolerance=TOLERANCE):
     scale = np.abs(t).max() if t.size else 0.0
-    limit = TOLERANCE["atol"] + TOLERANCE["atol_scaled"] * scale + TOLERANCE["rtol"] * np.abs(t)
-    return np.abs(u - t) <= limit
+    return np.abs(u - t) <= tolerance * scale
 
 
 def _same(u, t):
@@ -211,38 +247,54 @@ def describe_case(case):
 
 
 def _inputs_at(case, truth, index):
-    """The inputs of the same shape as the gradient at ``index``, and the scalar parameters."""
+    """The inputs at ``index`` of the gradient: those of its shape, those whose shape is the
+    start of its shape at the start of ``index`` (the label y_n of row n), and the scalar
+    parameters."""
     parts = []
     for key, value in case.items():
-        if isinstance(value, np.ndarray) and value.shape == truth.shape:
-            parts.append(f"{key} = {_format(value[index])}")
+        if isinstance(value, np.ndarray) and value.shape == truth.shape[:value.ndim]:
+            parts.append(f"{key} = {_format(value[tuple(index[:value.ndim])])}")
         elif not isinstance(value, np.ndarray):
             parts.append(f"{key} = {value}")
     return ", ".join(parts)
 
 
-def _element(case_number, case, truth, got, index, prefix=""):
+def _element(case_number, case, truth, got, index):
     where = tuple(int(i) for i in index)
     inputs = _inputs_at(case, truth, index)
-    return (f"{prefix}case {case_number}, element {where}"
+    return (f"case {case_number}, element {where}"
             + (f" ({inputs})" if inputs else "")
             + f": expected {_format(truth[index])}, got {_format(got[index])}")
 
 
-def _worst(cases, truths, arrays, only=None):
-    """The element where U and T disagree most, over the cases (or where ``only`` is True)."""
-    best = None
-    for k, (case, t, u) in enumerate(zip(cases, truths, arrays)):
-        scale = np.abs(t).max() if t.size else 0.0
-        badness = np.abs(u - t) / (TOLERANCE["atol"] + TOLERANCE["atol_scaled"] * scale
-                                   + TOLERANCE["rtol"] * np.abs(t))
-        if only is not None:
-            badness = np.where(only[k], badness, -np.inf)
-        flat = int(np.argmax(badness))
-        if best is None or badness.ravel()[flat] > best[0]:
-            best = (badness.ravel()[flat], k, np.unravel_index(flat, t.shape))
-    _, k, index = best
+def _relative_errors(truths, arrays):
+    """|U - T| in units of the largest |T| of each case."""
+    return [np.abs(u - t) / (np.abs(t).max() or 1.0) for t, u in zip(truths, arrays)]
+
+
+def _worst(cases, truths, arrays, only):
+    """The element where U and T disagree most, over the cases, where ``only`` is True."""
+    errors = [np.where(w, e, -np.inf) for e, w in zip(_relative_errors(truths, arrays), only)]
+    k = int(np.argmax([e.max() for e in errors]))
+    index = np.unravel_index(int(np.argmax(errors[k])), truths[k].shape)
     return _element(k + 1, cases[k], truths[k], arrays[k], index)
+
+
+def _fits(arrays, models, where, tolerance=TOLERANCE):
+    """U = model in every case, at the elements where ``where`` is True."""
+    return all((_close_elements(u, m, tolerance) | ~w).all()
+               for u, m, w in zip(arrays, models, where))
+
+
+def _simple_factor(arrays, models, where):
+    """The c of U = c·model at the elements where ``where`` is True, in every case: 1, -1, 0,
+    or the one constant that fits (least squares); None when no one c explains U."""
+    dot = sum(float((u * m)[w].sum()) for u, m, w in zip(arrays, models, where))
+    norm = sum(float((m * m)[w].sum()) for m, w in zip(models, where))
+    for c in (1.0, -1.0, 0.0, dot / norm if norm else 1.0):
+        if _fits(arrays, [c * m for m in models], where):
+            return c
+    return None
 
 
 def _fraction(c):
@@ -258,10 +310,36 @@ def _counts_text(exercise, counts):
     return f"N = {values} in the {len(counts)} cases: {exercise.count_meaning}"
 
 
+def _region_factors(exercise, cases, truths, arrays, where):
+    """{region name: c}, U = c·T in that region (1, -1, 0, a constant; None: no simple c),
+    for the exercise's regions that hold elements where ``where`` is True."""
+    if exercise.regions is None:
+        return {}
+    regions = [exercise.regions(case) for case in cases]
+    factors = {}
+    for name in regions[0]:
+        inside = [np.broadcast_to(r[name], t.shape) & w for r, t, w in zip(regions, truths, where)]
+        if any(mask.any() for mask in inside):
+            factors[name] = (_simple_factor(arrays, truths, inside), inside)
+    return factors
+
+
+def _region_text(name, c):
+    if c == 1.0:
+        return f"right where {name}"
+    if c is None:
+        return f"wrong where {name}"
+    if c == 0.0:
+        return f"zero where {name}"
+    if c == -1.0:
+        return f"flipped (-truth) where {name}"
+    return f"{_fraction(c)} times the truth where {name}"
+
+
 def diagnose(exercise, cases, truths, outputs):
     """The CheckResult for the student's ``outputs`` (one array per case) against the true
     gradients ``truths`` of ``cases``."""
-    wrt = exercise.wrt
+    wrt, noun = exercise.wrt, exercise.quantity
     arrays = []
     for k, output in enumerate(outputs):
         array = _as_real_array(output)
@@ -271,18 +349,6 @@ def diagnose(exercise, cases, truths, outputs):
                            f"return a NumPy array of real numbers, shaped like `{wrt}`.",
                            f"returned: {output!r}"[:300])
         arrays.append(array)
-
-    for k, (case, t, u) in enumerate(zip(cases, truths, arrays)):
-        bad = ~np.isfinite(u)
-        if bad.any():
-            index = tuple(np.argwhere(bad)[0])
-            evidence = (_element(k + 1, case, t, u, index) if u.shape == t.shape else
-                        f"case {k + 1}, element {tuple(int(i) for i in index)}: got {u[index]}")
-            return result(exercise, NOT_FINITE,
-                           "Your result holds NaN or inf where the true gradient is finite. "
-                           "Did an exp overflow, or a log or a division meet 0? Rewrite the "
-                           "formula in a stable form (shift by the maximum, use np.logaddexp).",
-                           evidence)
 
     mismatched = [k for k, (t, u) in enumerate(zip(truths, arrays)) if u.shape != t.shape]
     if mismatched:
@@ -298,84 +364,143 @@ def diagnose(exercise, cases, truths, outputs):
                            f"`{wrt}`).", shapes)
         if all(_is_transposed(arrays[k], truths[k]) for k in mismatched):
             return result(exercise, TRANSPOSED,
-                           f"Your result is the transpose of the true gradient, which has the "
+                           f"Your result is the transpose of the true {noun}, which has the "
                            f"shape of `{wrt}`. Check the order of the factors (G Bᵀ is not B Gᵀ).",
                            shapes)
         noted = any(_shape_note(arrays[k], truths[k]) for k in mismatched)
         return result(exercise, WRONG_SHAPE,
-                       f"The gradient with respect to `{wrt}` has the shape of `{wrt}`."
+                       f"The {noun} with respect to `{wrt}` has the shape of `{wrt}`."
                        + (" The notes below say what would fix a case." if noted else ""), shapes)
 
-    if all(_same(u, t) for t, u in zip(truths, arrays)):
-        return result(exercise, PASSED,
-                       f"Matches the engine's gradient in all {len(cases)} cases.")
+    # From here on only the finite elements of U are compared; `besides` tells of the others.
+    finite = [np.isfinite(u) for u in arrays]
+    raw, arrays = arrays, [np.where(f, u, 0.0) for u, f in zip(arrays, finite)]
+    not_finite = sum(int((~f).sum()) for f in finite)
+    besides = f" Besides, {not_finite} element(s) are NaN or inf." if not_finite else ""
 
-    if not any(u.any() for u in arrays):
+    def worst(only=finite):
+        return _worst(cases, truths, arrays, only)
+
+    factor = _simple_factor(arrays, truths, finite)
+    if factor == 1.0 and not_finite:
+        k = next(k for k, f in enumerate(finite) if not f.all())
+        index = tuple(np.argwhere(~finite[k])[0])
+        return result(exercise, NOT_FINITE,
+                       f"Your {noun} is right where it is finite, but holds NaN or inf where the "
+                       "true one is finite. Did an exp overflow, or a log or a division meet 0? "
+                       "Rewrite the formula in a stable form (shift by the maximum, use "
+                       "np.logaddexp).", _element(k + 1, cases[k], truths[k], raw[k], index))
+    if factor == 1.0:
+        return result(exercise, PASSED,
+                       f"Matches the engine's {noun} in all {len(cases)} cases.")
+
+    if _fits(arrays, truths, finite, FD_TOLERANCE):
+        error = max(float(e[f].max(initial=0.0))
+                    for e, f in zip(_relative_errors(truths, arrays), finite))
+        return result(exercise, FINITE_DIFFERENCES,
+                       f"Your {noun} agrees with the true one to about "
+                       f"{max(int(-np.log10(error)), 0)} significant digits only (errors up to "
+                       f"{error:.1e} of the largest value), where a derived formula agrees to "
+                       "about 15: the accuracy of a finite-difference approximation such as "
+                       "(f(x + h) - f(x - h))/2h, which is not accepted. Derive the "
+                       f"{noun} and write its formula. (If you did: an ε added somewhere, a "
+                       "clipped value or float32 arithmetic also cost digits.)" + besides,
+                       "the worst element: " + worst())
+
+    if factor == 0.0:
         return result(exercise, ALL_ZEROS,
                        "Your function returns only zeros: not answered yet? Replace "
-                       "`np.zeros_like(...)` with your formula.",
-                       _worst(cases, truths, arrays))
+                       "`np.zeros_like(...)` with your formula." + besides, worst())
 
-    if all(_same(u, -t) for t, u in zip(truths, arrays)):
+    if factor == -1.0:
+        hint = exercise.sign_hint or "Check the sign of every inner derivative."
+        descent = (f" Return ∂J/∂{wrt}, not the descent direction -∂J/∂{wrt}."
+                   if exercise.order == 1 else "")
         return result(exercise, FLIPPED_SIGN,
-                       "Your gradient is the negative of the true one in every case. Check the "
-                       "sign of the inner derivative (with e = y - x, de/dx = -1), and return "
-                       f"∂J/∂{wrt}, not the descent direction -∂J/∂{wrt}.",
-                       _worst(cases, truths, arrays))
+                       f"Your {noun} is the negative of the true one in every case. {hint}"
+                       + descent + besides, worst())
 
-    if all(_same(u.T, t) for t, u in zip(truths, arrays)):
+    if (all(u.T.shape == t.shape for t, u in zip(truths, arrays))
+            and _fits([u.T for u in arrays], truths, [f.T for f in finite])):
         return result(exercise, TRANSPOSED,
-                       "Your result is the transpose of the true gradient (the shapes agree "
+                       f"Your result is the transpose of the true {noun} (the shapes agree "
                        "because they are square). Check the order of the factors and of the "
-                       "indices.", _worst(cases, truths, arrays))
+                       "indices." + besides, worst())
 
     if exercise.count is not None:
         counts = [exercise.count(case) for case in cases]
-        if all(_same(u, n * t) for n, t, u in zip(counts, truths, arrays)):
+        mean = exercise.reduction == "mean"
+        if mean and _fits(arrays, [n * t for n, t in zip(counts, truths)], finite):
             return result(exercise, MISSING_1_OVER_N,
-                           "Your gradient is N times too large in every case: it is the gradient "
-                           "of the SUM of the per-sample losses, but the loss is their MEAN "
-                           "(sum instead of mean). Divide by N.", _counts_text(exercise, counts))
-        if all(_same(u, t / n) for n, t, u in zip(counts, truths, arrays)):
-            return result(exercise, EXTRA_1_OVER_N,
-                           "Your gradient is N times too small in every case: you divided by N "
-                           "where the function sums (mean instead of sum), or divided by N "
-                           "twice.", _counts_text(exercise, counts))
+                           f"Your {noun} is N times too large in every case: it is the "
+                           "gradient of the SUM of the per-sample losses, but the loss is "
+                           "their MEAN (sum instead of mean). Divide by N." + besides,
+                           _counts_text(exercise, counts))
+        if _fits(arrays, [t / n for n, t in zip(counts, truths)], finite):
+            return result(exercise, EXTRA_1_OVER_N if mean else MEAN_INSTEAD_OF_SUM,
+                           f"Your {noun} is N times too small in every case: "
+                           + ("you divided by N twice (the mean divides once)." if mean else
+                              "you divided by N, but the function is a SUM, not a mean (mean "
+                              "instead of sum).") + besides, _counts_text(exercise, counts))
 
-    dot = sum(float((u * t).sum()) for t, u in zip(truths, arrays))
-    norm = sum(float((t * t).sum()) for t in truths)
-    factor = dot / norm if norm else 0.0
-    if (abs(factor) > 1e-9 and abs(factor - 1) > 1e-6
-            and all(_same(u, factor * t) for t, u in zip(truths, arrays))):
+    if factor is not None:
         return result(exercise, CONSTANT_FACTOR,
-                       f"Your gradient is {_fraction(factor)} times the true one in every case: "
+                       f"Your {noun} is {_fraction(factor)} times the true one in every case: "
                        "a constant factor is off. A forgotten 2 from d(x²)/dx = 2x, a ½, or a "
-                       "parameter such as λ, α or δ?", f"factor c = {_format(factor)}")
+                       "parameter such as λ, α or δ?" + besides, f"factor c = {_format(factor)}")
 
-    if exercise.kinks is not None:
-        kinks = [np.asarray(exercise.kinks(case), dtype=bool) for case in cases]
-        if all((_close_elements(u, t) | kink).all() for t, u, kink in zip(truths, arrays, kinks)):
-            wrong = [~_close_elements(u, t) for t, u in zip(truths, arrays)]
-            return result(exercise, WRONG_AT_KINK,
-                           "Your gradient is right everywhere except at kink points "
-                           f"({exercise.kink_note}). "
-                           "At a kink the function has no derivative, and the engine takes one "
-                           "particular one-sided derivative (a subgradient): check which branch "
-                           "your formula takes exactly at the boundary.",
-                           f"{sum(int(w.sum()) for w in wrong)} kink element(s) wrong, e.g. "
-                           + _worst(cases, truths, arrays, only=kinks))
+    kinks = ([np.asarray(exercise.kinks(case), dtype=bool) for case in cases]
+             if exercise.kinks is not None else [np.zeros(t.shape, bool) for t in truths])
+    smooth = [f & ~kink for f, kink in zip(finite, kinks)]  # the kinks are 17's
+    for mistake in exercise.mistakes:
+        models = [np.asarray(mistake.gradient(case, t), dtype=float)
+                  for case, t in zip(cases, truths)]
+        c = _simple_factor(arrays, models, smooth)
+        if c not in (None, 0.0):
+            rest = ("" if c == 1.0 else
+                    f" Beyond that, your {noun} is {_fraction(c)} times what this mistake "
+                    "gives (a forgotten 2 or ½?).")
+            return result(exercise, mistake.diagnosis, mistake.explanation + rest + besides,
+                           worst())
 
-    wrong = sum(int((~_close_elements(u, t)).sum()) for t, u in zip(truths, arrays))
-    total = sum(t.size for t in truths)
-    factors = [float((u * t).sum() / (t * t).sum()) for t, u in zip(truths, arrays)]
-    if all(_same(u, c * t) for c, t, u in zip(factors, truths, arrays)):
+    regions = _region_factors(exercise, cases, truths, arrays, smooth)
+    factors = [c for c, _ in regions.values()]
+    if 1.0 in factors and any(c not in (1.0, None) for c in factors):
+        parts = sorted(regions.items(), key=lambda item: item[1][0] != 1.0)
+        wrong = [np.zeros(t.shape, bool) for t in truths]
+        for c, inside in regions.values():
+            if c != 1.0:
+                wrong = [w | i for w, i in zip(wrong, inside)]
+        return result(exercise, WRONG_IN_REGION,
+                       f"Your {noun} is " + ", ".join(_region_text(name, c)
+                                                       for name, (c, _) in parts)
+                       + ". The mistake is in the branch or term of the formula that holds "
+                       "there: re-derive that part." + besides, worst(wrong))
+
+    if exercise.kinks is not None and _fits(arrays, truths, smooth):
+        wrong = [~_close_elements(u, t) & f for t, u, f in zip(truths, arrays, finite)]
+        return result(exercise, WRONG_AT_KINK,
+                       f"Your {noun} is right everywhere except at kink points "
+                       f"({exercise.kink_note}). "
+                       "At a kink the function has no derivative, and the engine takes one "
+                       "particular one-sided derivative (a subgradient): check which branch "
+                       "your formula takes exactly at the boundary." + besides,
+                       f"{sum(int(w.sum()) for w in wrong)} kink element(s) wrong, e.g. "
+                       + worst(wrong))
+
+    right = [name for name, (c, _) in regions.items() if c == 1.0]
+    besides = (f" It is right where {' and where '.join(right)}." if right else "") + besides
+    factors = [_simple_factor([u], [t], [f]) for t, u, f in zip(truths, arrays, finite)]
+    if None not in factors:
         return result(exercise, WRONG_VALUES,
-                       "In each case your gradient is the true one times a factor, but the "
+                       f"In each case your {noun} is the true one times a factor, but the "
                        "factor changes from case to case: a size or a parameter (N, a "
-                       "dimension, λ, δ...) is wrong or missing.",
+                       "dimension, λ, δ...) is wrong or missing." + besides,
                        "factors: " + ", ".join(_fraction(c) for c in factors))
+    wrong = sum(int((~_close_elements(u, t) & f).sum()) for t, u, f in zip(truths, arrays, finite))
+    total = sum(t.size for t in truths)
     return result(exercise, WRONG_VALUES,
-                   f"Your gradient differs from the engine's at {wrong} of {total} elements, and "
+                   f"Your {noun} differs from the engine's at {wrong} of {total} elements, and "
                    "no simple mistake (sign, 1/N, factor, shape, kink) explains it. Re-derive "
-                   "it, and test it on a small case by hand. The worst element:",
-                   _worst(cases, truths, arrays))
+                   "it, and test it on a small case by hand." + besides + " The worst element:",
+                   worst())
