@@ -124,7 +124,8 @@ def test_the_solutions_get_full_marks_and_a_blank_notebook_zero(built, name, tmp
     assert scores == full_marks(name)
     blank, shown, _ = grade(built, name, student_notebook(built, name), tmp_path)
     assert blank == {exercise: 0 for exercise in full_marks(name)}
-    assert all("not an array" in shown[exercise] for exercise in blank)
+    assert all("not an array" in shown[exercise] and "Not answered yet?" in shown[exercise]
+               for exercise in blank)
     print(f"{name}: graded in {seconds:.1f} s")
 
 

@@ -53,9 +53,11 @@ def _failure(exercise, cases, run):
     if run.status == "raised":
         return grader.result(exercise, grader.RAISED, f"Your function raised {run.message}", where)
     if run.status == "not an array":
+        unanswered = (" Not answered yet? A function whose body is still `...` returns None."
+                      if run.message.startswith("it returned a NoneType") else "")
         return grader.result(exercise, grader.NOT_AN_ARRAY,
                              f"Return a NumPy array of real numbers, shaped like "
-                             f"`{exercise.wrt}`: {run.message}", where)
+                             f"`{exercise.wrt}`: {run.message}.{unanswered}", where)
     if run.status == "overflow":
         return grader.result(exercise, grader.OVERFLOW,
                              f"A floating-point overflow happened inside your function "
