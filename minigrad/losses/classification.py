@@ -29,6 +29,10 @@ def clamped_log(p):
     flat, so its gradient is 0 (PyTorch's hand-written backward returns (p - y)/max(p(1-p),
     1e-12) there instead).
     """
+    if p.dtype == np.float16:
+        # float16's logs stop at log(6e-8) ≈ -16.6, far above -100: PyTorch computes the
+        # clamped log of a half tensor in float32 (its opmath type) and rounds the loss back
+        return clamped_log(p.astype("float32")).astype(p.dtype)
     tiny = float(np.finfo(p.dtype).smallest_subnormal)
     return F.clip(F.log(F.clip(p, min=tiny)), min=LOG_CLAMP)
 
@@ -90,7 +94,8 @@ def class_index_loss(log_probs, target, weight, ignore_index, label_smoothing, r
     # BEGIN TASK 5 losses
     num_classes = log_probs.shape[class_axis(log_probs)]
     rows = classes_last(log_probs)
-    labels = target.reshape(-1)
+    # int64 labels: comparing uint8 or int8 ones with ignore_index = -100 would overflow
+    labels = target.reshape(-1).astype("int64")
     kept = labels != ignore_index
     if weight is None and not label_smoothing and bool(kept.data.all()):
         # The common case, nothing to weight, smooth or ignore: the same loss without the
@@ -100,10 +105,13 @@ def class_index_loss(log_probs, target, weight, ignore_index, label_smoothing, r
     coefficient = kept.astype(log_probs.dtype)  # 1 for a kept sample, 0 for an ignored one
     if weight is not None:
         coefficient = coefficient * weight[safe_labels]
-    pointwise = -(pick_class(rows, safe_labels) * coefficient)
+    # An ignored sample's loss is selected away (where), not multiplied by 0: when every
+    # sample is ignored, 'mean' is 0/0 = NaN (as PyTorch) and its upstream gradient ∞, and
+    # ∞·0 would make the gradient NaN where PyTorch gives 0.
+    pointwise = -F.where(kept, pick_class(rows, safe_labels) * coefficient, 0.0)
     if label_smoothing:
         all_classes = rows * weight if weight is not None else rows
-        smooth = -all_classes.sum(axis=1) * kept.astype(log_probs.dtype)
+        smooth = -F.where(kept, all_classes.sum(axis=1), 0.0)
         pointwise = (1.0 - label_smoothing) * pointwise + (label_smoothing / num_classes) * smooth
     return reduce(pointwise.reshape(target.shape), reduction, divisor=coefficient.sum())
     # END TASK 5

@@ -104,22 +104,32 @@ class PowScalar(Elementwise):
 class Pow(Elementwise):
     """a ** b for tensors.
 
-    As in PyTorch, d/db is 0 where a = 0 (log a is taken as 0 there); it is NaN where a < 0.
+    As in PyTorch, d/da is 0 where b = 0 (even at a = 0, where b·a^(b-1) would be 0·∞), and
+    d/db is 0 where a = 0 and b ≥ 0 (log a is taken as 0 there); at a = 0, b < 0 it is
+    a^b·log a = ∞·(-∞) = -∞, and it is NaN where a < 0.  The gradient is selected (``where``),
+    not multiplied by a mask, so an infinite upstream gradient at those places still gives 0.
     """
 
-    rule = "d/da = b·a^(b-1),  d/db = a^b · log a"
+    rule = "d/da = b·a^(b-1) (0 at a = b = 0),  d/db = a^b · log a (0 where a = 0, b ≥ 0)"
 
     def forward(self, a, b):
         return a ** b
 
     def backward(self, g):
         a, b = self.inputs
-        ga = g * b * a ** (b - 1) if self.needs_grad[0] else None
-        gb = None
+        one, zero = _scalar(1, g), _scalar(0, g)
+        ga = gb = None
+        if self.needs_grad[0]:
+            # at a = 0, b = 0 the product b·a^(b-1) is 0·∞: selected as 0 there, with b
+            # replaced by 1 so that no ∞ enters the recorded graph (elsewhere the formula
+            # itself gives 0 at b = 0, and the right mixed second derivative a^(b-1))
+            both_zero = constant((b.data == 0) & (a.data == 0), g)
+            safe_b = where(both_zero, one, b)
+            ga = where(both_zero, zero, g * b * a ** (safe_b - 1))
         if self.needs_grad[1]:
-            xp = self.xp
-            safe_a = where(constant(a.data == 0, a), constant(xp.ones((), a.dtype), a), a)
-            gb = g * self.output() * log(safe_a)
+            log_zero = constant((a.data == 0) & (b.data >= 0), g)
+            safe_a = where(log_zero, one, a)
+            gb = where(log_zero, zero, g * self.output() * log(safe_a))
         return ga, gb
 
 
@@ -229,7 +239,8 @@ class Relu(Elementwise):
         return self.xp.maximum(a, 0)
 
     def backward(self, g):
-        return (g * constant(self.inputs[0].data > 0, g),)  # float × bool mask: one pass
+        # selected, not multiplied by a 0/1 mask: an inf or NaN upstream where a ≤ 0 gives 0
+        return (where(constant(self.inputs[0].data > 0, g), g, _scalar(0, g)),)
 
 
 class Clip(Elementwise):
@@ -249,16 +260,43 @@ class Clip(Elementwise):
             inside = a >= lo
         else:
             inside = (a >= lo) & (a <= hi)
-        return (g * constant(inside, g),)  # float × bool mask: one pass
+        # selected, not multiplied by a 0/1 mask: an inf or NaN upstream outside gives 0
+        return (where(constant(inside, g), g, _scalar(0, g)),)
+
+    @classmethod
+    def apply(cls, a, *, min=None, max=None):
+        """As torch.clamp, ``min`` and ``max`` may be tensors (broadcast against ``a``): the
+        result is then min(max(a, lo), hi) made of two selections, so the gradient goes to
+        whichever of a, lo and hi was taken (a where lo ≤ a ≤ hi; hi where lo > hi)."""
+        if not any(_is_tensor(v) for v in (min, max)):
+            return super().apply(a, min=min, max=max)
+        out = a
+        if min is not None:
+            lo = min if _is_tensor(min) else a._operand(min)
+            out = where(constant(out.data < lo.data, a), lo, out)
+        if max is not None:
+            hi = max if _is_tensor(max) else a._operand(max)
+            out = where(constant(out.data > hi.data, a), hi, out)
+        return out
 
 
 class Pick(Elementwise):
     """One of a and b, element by element: the gradient goes to the one picked, and where they
-    tie each gets half.  ``forward`` keeps ``share_a``, a's share (1, ½ or 0)."""
+    tie each gets half.  ``forward`` keeps ``share_a``, a's share (1, ½ or 0), and the masks
+    ``a_only`` (a picked, no tie) and ``tie``.  The gradients are selected (``where``), not
+    multiplied by the share, so an inf or NaN upstream gives 0 to the one not picked."""
+
+    def _shares(self, a_only, tie):
+        self.a_only, self.tie = a_only, tie
+        self.share_a = a_only + 0.5 * tie
 
     def backward(self, g):
-        share = self.share_a.astype(g.dtype)
-        return g * constant(share, g), g * constant(1 - share, g)
+        a_only, tie = constant(self.a_only, g), constant(self.tie, g)
+        b_only = constant(~(self.a_only | self.tie), g)
+        zero = _scalar(0, g)
+        half = where(tie, g * 0.5, zero)
+        return (where(a_only, g, half) if self.needs_grad[0] else None,
+                where(b_only, g, half) if self.needs_grad[1] else None)
 
 
 class Maximum(Pick):
@@ -267,7 +305,7 @@ class Maximum(Pick):
     rule = "d/da = 1 where a > b, ½ where a = b (ties share), else 0"
 
     def forward(self, a, b):
-        self.share_a = (a > b) + 0.5 * (a == b)
+        self._shares(a > b, a == b)
         return self.xp.maximum(a, b)
 
 
@@ -277,7 +315,7 @@ class Minimum(Pick):
     rule = "d/da = 1 where a < b, ½ where a = b (ties share), else 0"
 
     def forward(self, a, b):
-        self.share_a = (a < b) + 0.5 * (a == b)
+        self._shares(a < b, a == b)
         return self.xp.minimum(a, b)
 
 
@@ -303,6 +341,16 @@ def where(cond, a, b):
 
 def log(a):
     return Log.apply(a)
+
+
+def _scalar(value, like):
+    """The number ``value`` as a 0-d constant of ``like``'s dtype and device."""
+    return constant(like.xp.asarray(value, dtype=like.dtype), like)
+
+
+def _is_tensor(value):
+    """True for a tensor (anything with data and device that takes part in the graph)."""
+    return hasattr(value, "_node") and hasattr(value, "data")
 
 
 class Softplus(Elementwise):
