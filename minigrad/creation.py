@@ -23,16 +23,60 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of ``data``.
 
     A NumPy float64 array stays float64; Python floats become float32, Python ints int64.
+    A list keeps float64 when it holds float64 values of their own type (NumPy float64
+    scalars or arrays, float64 tensors), as torch.tensor does.
     Only floating-point tensors can require grad.
     """
+    if dtype is None and isinstance(data, (list, tuple)) and _holds_float64(data):
+        try:
+            data = np.array([_host(item) for item in data])
+        except ValueError as err:
+            raise ValueError(f"data: cannot build a tensor from {type(data).__name__}: {err}") from None
     return Tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
+def _host(item):
+    """A list's element ready for np.array: a tensor as its NumPy data, a list element by
+    element."""
+    if isinstance(item, Tensor):
+        return item.numpy()
+    if isinstance(item, (list, tuple)):
+        return [_host(i) for i in item]
+    if backend.is_cuda_array(item):
+        return backend.to_device(item, "cpu")
+    return item
+
+
+def _holds_float64(data):
+    """True when a (nested) list holds a float64 value that carries its dtype."""
+    for item in data:
+        if isinstance(item, (list, tuple)):
+            if _holds_float64(item):
+                return True
+        elif isinstance(item, Tensor):
+            if item.dtype == np.float64:
+                return True
+        elif isinstance(item, (np.ndarray, np.generic)) or backend.is_cuda_array(item):
+            if item.dtype == np.float64:
+                return True
+    return False
+
+
 def from_numpy(array):
-    """A CPU tensor sharing memory with the NumPy ``array``."""
+    """A CPU tensor sharing memory with the NumPy ``array``.
+
+    An ndarray subclass that only adds behaviour (``np.memmap``, ``np.matrix``) is read as
+    the plain ndarray over the same memory, as torch.from_numpy does; a masked array is
+    refused, since its mask would be lost.
+    """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    if isinstance(array, np.ma.MaskedArray):
+        raise TypeError("from_numpy: a masked array's mask cannot be kept; pass "
+                        "array.filled(value) or array.data")
     check_dtype(array.dtype)
+    if type(array) is not np.ndarray:
+        array = array.view(np.ndarray)  # same memory, plain type: the tensor is on 'cpu'
     return Tensor._wrap(array)
 
 
@@ -80,6 +124,8 @@ def arange(start, stop=None, step=1, dtype=None, device="cpu", requires_grad=Fal
     """Evenly spaced values in [start, stop); int64 when all arguments are ints, else float32."""
     if stop is None:
         start, stop = 0, start
+    if step == 0:
+        raise ValueError(f"arange: step must be nonzero, got step={step!r}")
     if dtype is None:
         dtype = np.int64 if all(isinstance(v, int) for v in (start, stop, step)) else float32
     return _make(lambda xp: xp.arange(start, stop, step, dtype=dtype), dtype, device, requires_grad)
@@ -89,13 +135,23 @@ def linspace(start, stop, num, dtype=float32, device="cpu", requires_grad=False)
     return _make(lambda xp: xp.linspace(start, stop, num, dtype=dtype), dtype, device, requires_grad)
 
 
+def _check_floating(name, dtype):
+    dtype = check_dtype(dtype)
+    if dtype.kind != "f":
+        raise ValueError(f"{name}: dtype must be a floating dtype (float16, float32, float64), "
+                         f"not {dtype}: its samples would be truncated")
+    return dtype
+
+
 def rand(*shape, dtype=float32, device="cpu", requires_grad=False):
     """Uniform on [0, 1), from the generator seeded by manual_seed."""
+    dtype = _check_floating("rand", dtype)
     return _make(lambda xp: _generator.random(_shape(shape)), dtype, device, requires_grad)
 
 
 def randn(*shape, dtype=float32, device="cpu", requires_grad=False):
     """Standard normal, from the generator seeded by manual_seed."""
+    dtype = _check_floating("randn", dtype)
     return _make(lambda xp: _generator.standard_normal(_shape(shape)), dtype, device, requires_grad)
 
 

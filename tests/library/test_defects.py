@@ -1,5 +1,7 @@
 """Regression tests of reported defects: each behaves as PyTorch does (checked against torch
 where it has a counterpart), or fails with a clear error that names the argument."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -136,3 +138,102 @@ def test_binary_cross_entropy_float16_clamps_at_100():
     assert ours.dtype == mg.float16
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
     assert ours.numpy()[0] == 100.0
+
+
+# --- clip with tensor bounds ----------------------------------------------------------------------------
+def test_clip_with_tensor_bounds_matches_torch_clamp():
+    x, xt = both([-1.0, 0.5, 2.0, 0.5, 0.7])
+    lo, lot = both([0.0, 0.0, 0.0, 0.5, 2.0])
+    hi, hit = both([1.0, 1.0, 1.0, 1.0, 1.0])
+    ours, theirs = x.clip(min=lo, max=hi), xt.clamp(min=lot, max=hit)
+    close(ours, theirs)
+    close(mg.functional.clip(x, lo), xt.clamp(min=lot))
+    grads = mg.grad(ours.sum(), [x, lo, hi])
+    for g, gt in zip(grads, torch.autograd.grad(theirs.sum(), [xt, lot, hit])):
+        close(g, gt)
+
+
+def test_clip_with_a_tensor_and_a_number():
+    x, xt = both([-1.0, 0.5, 2.0])
+    hi, hit = both(1.5)
+    ours, theirs = x.clip(min=0.0, max=hi), xt.clamp(min=torch.tensor(0.0, dtype=torch.float64), max=hit)
+    close(ours, theirs)
+    (g, gh), (gt, ght) = mg.grad(ours.sum(), [x, hi]), torch.autograd.grad(theirs.sum(), [xt, hit])
+    close(g, gt)
+    close(gh, ght)
+
+
+# --- mg.tensor of float64 values in a list ----------------------------------------------------------------
+@pytest.mark.parametrize("make", [
+    lambda: [np.array([1.0, 2.0]), np.array([3.0, 4.0])],
+    lambda: [np.float64(1.0), np.float64(2.0)],
+    lambda: [[np.float64(1.0), 2.0]],
+    lambda: [1, np.float64(2.0)],
+    lambda: [np.float32(1.0), 2.0],
+    lambda: [1.0, 2.0],
+    lambda: [np.int32(1), np.int32(2)],
+])
+def test_tensor_of_a_list_keeps_dtypes_as_torch(make):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch: a list of arrays is slow
+        expected = torch.tensor(make()).dtype
+    assert str(mg.tensor(make()).dtype) == str(expected).replace("torch.", "")
+
+
+def test_tensor_of_a_list_of_float64_tensors_is_float64(device):
+    rows = [mg.ones(2, dtype="float64", device=device), mg.zeros(2, dtype="float64", device=device)]
+    t = mg.tensor(rows)
+    assert t.dtype == mg.float64 and t.shape == (2, 2)
+    assert t.tolist() == [[1.0, 1.0], [0.0, 0.0]]
+    assert mg.tensor([mg.ones(2), mg.ones(2)]).dtype == mg.float32
+    assert mg.tensor([np.float64(1.0)], dtype="float32").dtype == mg.float32
+
+
+# --- from_numpy of ndarray subclasses ---------------------------------------------------------------------
+def test_from_numpy_of_a_memmap_is_on_cpu_and_shares_memory(tmp_path):
+    m = np.memmap(tmp_path / "m.bin", dtype=np.float32, mode="w+", shape=(3,))
+    t = mg.from_numpy(m)
+    assert t.device == "cpu" and type(t.data) is np.ndarray
+    m[0] = 5.0
+    assert t.tolist() == [5.0, 0.0, 0.0]
+    assert (t + 1).device == "cpu"
+    assert torch.from_numpy(m).shape == t.shape
+
+
+def test_from_numpy_of_a_matrix_is_a_2d_cpu_tensor():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        m = np.matrix([[1.0, 2.0], [3.0, 4.0]])
+    t = mg.from_numpy(m)
+    assert t.device == "cpu" and t.shape == (2, 2) and t.dtype == mg.float64
+    assert (t.sum(axis=0)).tolist() == torch.from_numpy(m).sum(dim=0).tolist()
+
+
+def test_from_numpy_of_a_masked_array_is_refused():
+    with pytest.raises(TypeError, match="from_numpy: a masked array"):
+        mg.from_numpy(np.ma.array([1.0, 2.0], mask=[0, 1]))
+
+
+# --- rand / randn with a non-floating dtype, arange with step 0 ----------------------------------------------
+@pytest.mark.parametrize("make", [
+    lambda: mg.rand(3, dtype="int64"), lambda: mg.randn(3, dtype=mg.int32),
+    lambda: mg.rand(2, 2, dtype="bool"), lambda: mg.randn(2, dtype="uint8"),
+    lambda: mg.rand_like(mg.zeros(3, dtype="int64")),
+    lambda: mg.randn_like(mg.zeros(3, dtype="bool")),
+])
+def test_random_floats_refuse_an_integer_or_bool_dtype(make):
+    with pytest.raises(ValueError, match=r"(rand|randn): dtype must be a floating dtype"):
+        make()
+
+
+def test_random_like_of_a_float_tensor_still_works():
+    assert mg.randn_like(mg.zeros(3, dtype="float64")).dtype == mg.float64
+    assert mg.rand_like(mg.zeros(3, dtype="float16")).dtype == mg.float16
+
+
+@pytest.mark.parametrize("args", [(0, 1, 0), (0.0, 1.0, 0.0)])
+def test_arange_with_step_zero(args):
+    with pytest.raises(ValueError, match="arange: step must be nonzero"):
+        mg.arange(*args)
+    with pytest.raises(RuntimeError):
+        torch.arange(*args)
