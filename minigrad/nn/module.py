@@ -190,20 +190,41 @@ class Module:
             raise KeyError(f"load_state_dict into {type(self).__name__}: "
                            + " and ".join(problems)
                            + f"; the module's keys are {list(params)}")
+        # Every value is checked and converted first, and only then copied: a failure leaves
+        # every parameter as it was, and names the key that failed.
         values = {}
         for name, p in params.items():
-            if name not in state_dict:
-                continue
-            value = _raw_array(state_dict[name])
-            if tuple(value.shape) != p.shape:
-                raise ValueError(f"load_state_dict into {type(self).__name__}: shape mismatch "
-                                 f"for {name!r}: the module has {p.shape}, the state "
-                                 f"dict has {tuple(value.shape)}")
-            values[name] = value
-        for name, value in values.items():  # copy only once every key has been checked
-            p = params[name]
-            p.data[...] = backend.to_device(value, p.device).astype(p.dtype, copy=False)
+            if name in state_dict:
+                values[name] = self._converted(name, state_dict[name], p)
+        for name, value in values.items():
+            params[name].data[...] = value
         return IncompatibleKeys(missing, unexpected)
+
+    def _converted(self, name, value, p):
+        """``value`` as an array of parameter ``p``'s shape, dtype and device, or an error
+        naming the key ``name``."""
+        where = f"load_state_dict into {type(self).__name__}: {name!r}"
+        try:
+            array = _raw_array(value)
+        except Exception as err:
+            raise TypeError(f"{where}: cannot read a {type(value).__name__} as an array: "
+                            f"{err}") from None
+        kind = getattr(getattr(array, "dtype", None), "kind", None)
+        if kind == "c":
+            raise TypeError(f"{where}: the value is complex ({array.dtype}); the parameter is "
+                            f"real ({p.dtype}) and the imaginary part would be lost")
+        if kind not in ("b", "i", "u", "f"):
+            raise TypeError(f"{where}: the value's elements ({getattr(array, 'dtype', None)}) "
+                            f"are not numbers; the parameter is {p.dtype}")
+        if tuple(array.shape) != p.shape:
+            raise ValueError(f"load_state_dict into {type(self).__name__}: shape mismatch "
+                             f"for {name!r}: the module has {p.shape}, the state "
+                             f"dict has {tuple(array.shape)}")
+        try:
+            return backend.to_device(array, p.device).astype(p.dtype)  # a copy: never shared
+        except (TypeError, ValueError, OverflowError) as err:
+            raise TypeError(f"{where}: cannot convert the value ({array.dtype}) to the "
+                            f"parameter's {p.dtype}: {err}") from None
 
     def save(self, path):
         """Write the parameters to ``path`` as a NumPy ``.npz`` archive (exactly that path)."""
@@ -213,7 +234,15 @@ class Module:
 
     def load(self, path, strict=True):
         """Read parameters written by :meth:`save` (no pickled objects are accepted); returns self."""
-        with np.load(path, allow_pickle=False) as archive:
+        try:
+            archive = np.load(path, allow_pickle=False)
+        except ValueError as err:
+            raise ValueError(f"load: {str(path)!r} is not an .npz archive written by "
+                             f"Module.save: {err}") from None
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError(f"load: {str(path)!r} holds a single array (.npy), not an .npz "
+                             f"archive of named parameters as Module.save writes")
+        with archive:
             self.load_state_dict({name: archive[name] for name in archive.files}, strict)
         return self
 

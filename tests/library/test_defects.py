@@ -237,3 +237,56 @@ def test_arange_with_step_zero(args):
         mg.arange(*args)
     with pytest.raises(RuntimeError):
         torch.arange(*args)
+
+
+# --- Module.load_state_dict / load: atomic, the key named ---------------------------------------------
+def _two_layers():
+    return mg.nn.Sequential(mg.nn.Linear(2, 3), mg.nn.Linear(3, 1))
+
+
+def _snapshot(model):
+    return {k: v.numpy().copy() for k, v in model.state_dict().items()}
+
+
+@pytest.mark.parametrize("bad, error, words", [
+    (np.array(["a", "b", "c"]), TypeError, "not numbers"),
+    (np.zeros(3, dtype=complex), TypeError, "complex"),
+    (np.zeros(4), ValueError, "shape mismatch"),
+    (np.array([object(), 1, 2], dtype=object), TypeError, "not numbers"),
+])
+def test_a_failed_load_state_dict_changes_nothing_and_names_the_key(bad, error, words):
+    model = _two_layers()
+    before = _snapshot(model)
+    state = {k: np.full(v.shape, 7.0) for k, v in before.items()}
+    state["1.weight"] = bad  # after '0.weight' and '0.bias', which are fine
+    with pytest.raises(error, match=rf"'1\.weight'.*{words}|{words}.*'1\.weight'"):
+        model.load_state_dict(state)
+    for k, v in _snapshot(model).items():
+        np.testing.assert_array_equal(v, before[k])
+
+
+def test_complex_values_are_refused_even_with_zero_imaginary_part():
+    model = mg.nn.Linear(2, 1)
+    state = {k: v.numpy().astype(complex) for k, v in model.state_dict().items()}
+    with pytest.raises(TypeError, match="'weight': the value is complex"):
+        model.load_state_dict(state)
+
+
+def test_load_of_a_npy_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "w.npy"
+    np.save(path, np.zeros(3))
+    model = mg.nn.Linear(2, 1)
+    with pytest.raises(ValueError, match=r"load: .*w\.npy.* single array \(\.npy\)"):
+        model.load(path)
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    with pytest.raises(ValueError, match=r"load: .*notes\.txt.* not an \.npz archive"):
+        model.load(text)
+
+
+def test_save_then_load_still_round_trips(tmp_path):
+    model, other = _two_layers(), _two_layers()
+    model.save(tmp_path / "m.npz")
+    other.load(tmp_path / "m.npz")
+    for k, v in _snapshot(other).items():
+        np.testing.assert_array_equal(v, _snapshot(model)[k])
