@@ -9,6 +9,8 @@ primitives they are made of, to any order.  Axis arguments follow NumPy: ``axis`
 """
 import functools
 
+import numpy as np
+
 from . import ops
 from .tensor import Tensor
 
@@ -26,9 +28,23 @@ def _pair(a, b):
     """``a`` and ``b`` as tensors; a Python number on either side takes the other's dtype and
     device."""
     if isinstance(a, Tensor):
+        check_fits(b, a)
         return a, a._operand(b)
     b = as_tensor(b)
+    check_fits(a, b)
     return b._operand(a), b
+
+
+def check_fits(number, t):
+    """An OverflowError naming ``number`` and ``t``'s dtype when the Python int ``number``
+    cannot be held by the integer tensor ``t`` (which a number operand takes the dtype of)."""
+    if isinstance(number, bool) or not isinstance(number, int) or t.dtype.kind not in "iu":
+        return
+    info = np.iinfo(t.dtype)
+    if not info.min <= number <= info.max:
+        raise OverflowError(f"operand: the value {number} does not fit in the {t.dtype} "
+                            f"tensor's dtype (range {info.min} to {info.max}); convert the "
+                            f"tensor first, e.g. with .long()")
 
 
 def _method_as_function(name):
@@ -37,8 +53,44 @@ def _method_as_function(name):
 
     @functools.wraps(method)
     def function(x, *args, **kwargs):
-        return method(as_tensor(x), *args, **kwargs)
+        check_tensor(name, "x", x)
+        return method(x, *args, **kwargs)
     return function
+
+
+def check_tensor(function, argument, value, optional=False):
+    """A TypeError naming ``function`` and its ``argument`` unless ``value`` is a Tensor (or,
+    when ``optional``, None), as PyTorch's "argument 'input' must be Tensor"."""
+    if isinstance(value, Tensor) or (optional and value is None):
+        return
+    hint = " (wrap it with minigrad.tensor)" if hasattr(value, "__len__") or \
+        isinstance(value, (int, float)) else ""
+    raise TypeError(f"{function}(): argument '{argument}' must be a Tensor, not "
+                    f"{type(value).__name__}{hint}")
+
+
+def _tensor_sequence(function, tensors):
+    """``tensors`` as a list of Tensors, or a TypeError naming the element that is not one."""
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{function}(): argument 'tensors' must be a list or tuple of Tensors, "
+                        f"not {type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{function}(): argument 'tensors': element {i} must be a Tensor, "
+                            f"not {type(t).__name__}")
+    if not tensors:
+        raise ValueError(f"{function}: tensors is empty")
+    return list(tensors)
+
+
+def _check_axis(function, axis, ndim):
+    """``axis`` in [-ndim, ndim) as a non-negative int, or an error naming it and ndim."""
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise TypeError(f"{function}: axis must be an int, not {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{function}: axis {axis} is out of range for tensors of {ndim} "
+                         f"dimensions (expected -{ndim} <= axis < {ndim})")
+    return axis % ndim
 
 
 METHODS = ("exp", "log", "log1p", "sqrt", "abs", "tanh", "sigmoid", "relu", "softplus", "clip",
@@ -122,6 +174,9 @@ def where(condition, a, b):
 
 def linear(x, weight, bias=None):
     """x Wᵀ + b, W of shape (out_features, in_features) (a primitive: see ops.Linear)."""
+    check_tensor("linear", "x", x)
+    check_tensor("linear", "weight", weight)
+    check_tensor("linear", "bias", bias, optional=True)
     return ops.Linear.apply(x, weight) if bias is None else ops.Linear.apply(x, weight, bias)
 
 
@@ -142,18 +197,22 @@ def one_hot(labels, num_classes=-1):
 
 
 def concatenate(tensors, axis=0):
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("concatenate: tensors is empty")
+    """The tensors (a list or tuple) joined along ``axis``, an existing axis of each."""
+    tensors = _tensor_sequence("concatenate", tensors)
+    ndim = tensors[0].ndim
+    if ndim == 0:
+        raise ValueError("concatenate: 0-d tensors cannot be concatenated (they have no axis); "
+                         "use stack")
+    axis = _check_axis("concatenate", axis, ndim)
     return ops.Concatenate.apply(*tensors, axis=axis)
 
 
 def stack(tensors, axis=0):
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("stack: tensors is empty")
+    """The tensors (a list or tuple, all of one shape) joined along a new axis ``axis``."""
+    tensors = _tensor_sequence("stack", tensors)
     if len({t.shape for t in tensors}) != 1:
         raise ValueError(f"stack: tensors must share one shape; got {[t.shape for t in tensors]}")
+    axis = _check_axis("stack", axis, tensors[0].ndim + 1)
     return concatenate([t.unsqueeze(axis) for t in tensors], axis)
 
 

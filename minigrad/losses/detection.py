@@ -27,6 +27,10 @@ def detection_loss(cls_logits, cls_targets, box_pred, box_targets, alpha=0.25, g
     check_labels_in("cls_targets", cls_targets, (0, 1))
     check_tensor("box_pred", box_pred)
     check_float_like("box_pred", box_pred, "cls_logits", cls_logits, same_shape=False)
+    if box_pred.ndim == 0 or box_pred.shape[-1] != 4:
+        raise ValueError(f"box_pred: the last axis must hold a box's 4 coordinates; got shape "
+                         f"{box_pred.shape}, whose last axis has "
+                         f"{box_pred.shape[-1] if box_pred.ndim else 'no'} entries")
     if cls_logits.ndim == 0 or box_pred.shape[:-1] != cls_logits.shape[:-1]:
         raise ValueError(f"box_pred: shape {box_pred.shape} needs one box per anchor of "
                          f"cls_logits {cls_logits.shape}: (..., 4) with ... = {cls_logits.shape[:-1]}")

@@ -1,4 +1,6 @@
 """Matrix product, batched and broadcast over leading axes, with NumPy's 1-D rules."""
+import math
+
 from ..autograd import Function, sum_to
 from .reduce import Sum
 from .shape import Permute
@@ -50,6 +52,12 @@ class MatMul(Function):
         # END TASK 1
 
 
+def rows(t):
+    """The number of rows of ``t`` flattened to 2-D (all axes but the last): explicit, since
+    reshape(-1, 0) of an empty array cannot infer it."""
+    return math.prod(t.shape[:-1])
+
+
 class Linear(Function):
     """x Wᵀ + b.
 
@@ -71,11 +79,11 @@ class Linear(Function):
 
     def backward(self, g):
         x, w = self.inputs[:2]
-        g2 = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
+        g2 = g if g.ndim == 2 else g.reshape(rows(g), g.shape[-1])
         gx = g @ w if self.needs_grad[0] else None
         gw = None
         if self.needs_grad[1]:
-            x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
+            x2 = x if x.ndim == 2 else x.reshape(rows(x), x.shape[-1])
             gw = swap_last_two(g2) @ x2
         if len(self.inputs) == 2:
             return gx, gw

@@ -60,6 +60,17 @@ def is_basic_index(index):
     return all(p is None or p is Ellipsis or isinstance(p, (int, slice)) for p in parts)
 
 
+def empty_lists_as_integers(index):
+    """``index`` with each empty array part (``x[[]]``: an empty list reads as float64) made an
+    integer array, so that it selects nothing, as in NumPy and PyTorch."""
+    def part(p):
+        if getattr(p, "size", None) == 0 and getattr(p, "dtype", None) is not None \
+                and p.dtype.kind == "f":
+            return p.astype(np.intp)
+        return p
+    return tuple(part(p) for p in index) if isinstance(index, tuple) else part(index)
+
+
 class GetItem(Function):
     """a[index].
 
@@ -70,6 +81,7 @@ class GetItem(Function):
     rule = "d/da = 1 at each selected place: g added into zeros of a's shape"
 
     def forward(self, a, *, index):
+        index = empty_lists_as_integers(index)
         self.index, self.in_shape = index, a.shape
         return a[index]
 
@@ -122,8 +134,9 @@ class Concatenate(Function):
 
     def forward(self, *arrays, axis):
         self.axis = axis
+        out = self.xp.concatenate(arrays, axis=axis)  # first: it names mismatched shapes
         self.bounds = np.cumsum([0] + [a.shape[axis] for a in arrays]).tolist()
-        return self.xp.concatenate(arrays, axis=axis)
+        return out
 
     def backward(self, g):
         before = (slice(None),) * (self.axis % g.ndim)

@@ -290,3 +290,115 @@ def test_save_then_load_still_round_trips(tmp_path):
     other.load(tmp_path / "m.npz")
     for k, v in _snapshot(other).items():
         np.testing.assert_array_equal(v, _snapshot(model)[k])
+
+
+# --- the functional API checks its arguments -------------------------------------------------------------
+@pytest.mark.parametrize("call, torch_call, pattern", [
+    (lambda: mg.exp([1.0]), lambda: torch.exp([1.0]), r"exp\(\): argument 'x' must be a Tensor, not list"),
+    (lambda: mg.exp(np.ones(2)), lambda: torch.exp(np.ones(2)), r"exp\(\): argument 'x' must be a Tensor, not ndarray"),
+    (lambda: mg.sum(3.0), lambda: torch.sum(3.0), r"sum\(\): argument 'x' must be a Tensor, not float"),
+    (lambda: mg.concatenate([mg.ones(2), np.ones(2)]), lambda: torch.cat([torch.ones(2), np.ones(2)]),
+     r"concatenate\(\): argument 'tensors': element 1 must be a Tensor, not ndarray"),
+    (lambda: mg.concatenate(mg.ones(2, 3)), lambda: torch.cat(torch.ones(2, 3)),
+     r"concatenate\(\): argument 'tensors' must be a list or tuple of Tensors, not Tensor"),
+    (lambda: mg.stack(mg.ones(2, 3)), lambda: torch.stack(torch.ones(2, 3)),
+     r"stack\(\): argument 'tensors' must be a list or tuple of Tensors, not Tensor"),
+    (lambda: mg.stack([mg.ones(2), np.ones(2)]), lambda: torch.stack([torch.ones(2), np.ones(2)]),
+     r"stack\(\): argument 'tensors': element 1 must be a Tensor, not ndarray"),
+    (lambda: mg.linear(mg.ones(2, 3), np.ones((4, 3))), lambda: F.linear(torch.ones(2, 3), np.ones((4, 3))),
+     r"linear\(\): argument 'weight' must be a Tensor, not ndarray"),
+    (lambda: mg.linear(np.ones((2, 3)), mg.ones(4, 3)), lambda: F.linear(np.ones((2, 3)), torch.ones(4, 3)),
+     r"linear\(\): argument 'x' must be a Tensor, not ndarray"),
+    (lambda: mg.linear(mg.ones(2, 3), mg.ones(4, 3), np.ones(4)),
+     lambda: F.linear(torch.ones(2, 3), torch.ones(4, 3), np.ones(4)),
+     r"linear\(\): argument 'bias' must be a Tensor, not ndarray"),
+])
+def test_functions_name_an_argument_that_is_not_a_tensor(call, torch_call, pattern):
+    with pytest.raises(TypeError):
+        torch_call()
+    with pytest.raises(TypeError, match=pattern):
+        call()
+
+
+@pytest.mark.parametrize("axis", [5, 2, -3])
+def test_concatenate_names_an_axis_out_of_range(axis, device):
+    t = mg.ones(2, 3, device=device)
+    with pytest.raises(ValueError, match=rf"concatenate: axis {axis} is out of range for tensors "
+                                         r"of 2 dimensions"):
+        mg.concatenate([t, t], axis=axis)
+    with pytest.raises(IndexError):
+        torch.cat([torch.ones(2, 3)] * 2, dim=axis)
+
+
+def test_concatenate_refuses_0d_tensors_and_a_float_axis():
+    with pytest.raises(ValueError, match="concatenate: 0-d tensors cannot be concatenated"):
+        mg.concatenate([mg.tensor(1.0), mg.tensor(2.0)])
+    with pytest.raises(TypeError, match="concatenate: axis must be an int, not float"):
+        mg.concatenate([mg.ones(2), mg.ones(2)], axis=0.0)
+    with pytest.raises(ValueError, match="stack: axis 3 is out of range"):
+        mg.stack([mg.ones(2), mg.ones(2)], axis=3)
+
+
+def test_concatenate_and_stack_still_join(device):
+    a, b = mg.ones(2, 3, device=device), mg.zeros(2, 3, device=device)
+    assert mg.concatenate((a, b), axis=-1).shape == (2, 6)
+    assert mg.stack([a, b], axis=-1).shape == (2, 3, 2)
+    assert mg.stack((a, b), axis=2).shape == (2, 3, 2)
+
+
+def test_unary_functions_still_take_tensors(device):
+    x = mg.tensor([1.0, 4.0], device=device)
+    assert mg.sqrt(x).tolist() == [1.0, 2.0]
+    assert mg.add(2, x).tolist() == [3.0, 6.0]  # binary functions keep taking numbers
+
+
+# --- integer overflow of a number operand -----------------------------------------------------------------
+@pytest.mark.parametrize("call, value, dtype", [
+    (lambda: mg.add(mg.tensor([1], dtype="int8"), 1000), 1000, "int8"),
+    (lambda: mg.sub(300, mg.tensor([1], dtype="int8")), 300, "int8"),
+    (lambda: mg.mul(mg.tensor([1], dtype="uint8"), -1), -1, "uint8"),
+])
+def test_a_number_that_does_not_fit_an_integer_tensor(call, value, dtype):
+    with pytest.raises(OverflowError, match=rf"the value {value} does not fit in the {dtype}"):
+        call()
+
+
+def test_numbers_that_fit_still_combine():
+    assert mg.add(mg.tensor([1], dtype="int8"), 126).tolist() == [127]
+    assert mg.add(mg.tensor([1], dtype="int8"), 2.5).tolist() == [3.5]
+
+
+# --- Linear with zero-size feature axes ---------------------------------------------------------------------
+@pytest.mark.parametrize("x_shape, w_shape", [
+    ((2, 0), (3, 0)), ((2, 3), (0, 3)), ((0, 3), (4, 3)), ((2, 5, 0), (3, 0)), ((0,), (3, 0)),
+    ((2, 0, 3), (4, 3)),
+])
+def test_linear_backward_on_zero_size_axes(x_shape, w_shape):
+    x, xt = both(np.random.randn(*x_shape))
+    w, wt = both(np.random.randn(*w_shape))
+    b, bt = both(np.random.randn(w_shape[0]))
+    ours, theirs = mg.linear(x, w, b), F.linear(xt, wt, bt)
+    close(ours, theirs)
+    grads = mg.grad(ours.sum(), [x, w, b])
+    for g, gt in zip(grads, torch.autograd.grad(theirs.sum(), [xt, wt, bt])):
+        assert g.shape == tuple(gt.shape)
+        close(g, gt)
+
+
+# --- indexing with an empty list ------------------------------------------------------------------------------
+@pytest.mark.parametrize("index", [[], ([],), (slice(None), []), (0, [])])
+def test_an_empty_list_index_selects_nothing(index, device):
+    x = mg.tensor(np.arange(6.0).reshape(2, 3), device=device, requires_grad=True)
+    y = x[index]
+    assert y.shape == tuple(torch.arange(6.0).reshape(2, 3)[index].shape)
+    y.sum().backward()
+    assert x.grad.shape == (2, 3) and x.grad.tolist() == [[0.0] * 3] * 2
+
+
+# --- detection_loss with boxes that are not 4 coordinates ------------------------------------------------------
+@pytest.mark.parametrize("last", [3, 5, 1])
+def test_detection_loss_names_a_box_axis_that_is_not_4(last):
+    logits, targets = mg.randn(5, 3), mg.zeros(5, 3)
+    with pytest.raises(ValueError, match=rf"box_pred: the last axis must hold a box's 4 "
+                                         rf"coordinates; got shape \(5, {last}\)"):
+        losses.detection_loss(logits, targets, mg.randn(5, last), mg.randn(5, last))
