@@ -11,38 +11,53 @@ are recorded like any other computation, and differentiating them again gives ex
 higher derivatives.
 
 This module comes before the Tensor class and does not import it: it works on any tensor that
-offers ``data``, ``device``, ``requires_grad``, ``grad``, ``_node`` and the two constructors
+offers ``data``, ``device``, ``requires_grad``, ``grad``, ``_node``, ``_vc`` (its version
+counter: None or a one-item list, see :func:`bump_version`) and the two constructors
 ``_wrap`` (an output of the graph) and ``_constant`` (a value outside it).  A primitive's
 output is a tensor of its first input's type.
 """
 import contextlib
+import functools
 import inspect
+import threading
 import weakref
 
 import numpy as np
 
 from . import backend
 
-_grad_enabled = True
+
+class _GradMode(threading.local):
+    """Grad mode, one per thread: a thread starts with grad enabled (as in PyTorch), and a
+    ``no_grad`` block in one thread never turns recording off in another."""
+
+    enabled = True  # a class default: what every new thread sees
+
+
+_mode = _GradMode()
 
 
 def is_grad_enabled():
-    return _grad_enabled
+    return _mode.enabled
 
 
 @contextlib.contextmanager
 def _grad_mode(enabled):
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, enabled
+    previous, _mode.enabled = _mode.enabled, enabled
     try:
         yield
     finally:
-        _grad_enabled = previous
+        _mode.enabled = previous
 
 
 class no_grad(contextlib.ContextDecorator):
     """Record no graph inside this block (``with no_grad():``) or function (``@no_grad()``,
-    or ``@no_grad`` without parentheses)."""
+    or ``@no_grad`` without parentheses).
+
+    Grad mode is per thread.  A decorated generator function runs its body in this mode at
+    every resumption, and the caller's mode is back in force while the generator is paused
+    at a ``yield`` (PyTorch does the same).
+    """
 
     _mode = False  # grad mode inside the block
 
@@ -59,14 +74,46 @@ class no_grad(contextlib.ContextDecorator):
         # may be entered again before it is left.
         self._previous = []
 
+    def _recreate_cm(self):
+        return type(self)()  # each call of a decorated function gets its own (thread-safe)
+
+    def __call__(self, function):
+        if inspect.isgeneratorfunction(function):
+            return self._wrap_generator(function)
+        return super().__call__(function)
+
+    def _wrap_generator(self, function):
+        make = type(self)
+
+        @functools.wraps(function)
+        def generator(*args, **kwargs):
+            gen = function(*args, **kwargs)
+            try:
+                with make():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with make():
+                            gen.close()
+                        raise
+                    except BaseException as error:
+                        with make():
+                            response = gen.throw(error)
+                    else:
+                        with make():
+                            response = gen.send(request)
+            except StopIteration as stop:
+                return stop.value
+        return generator
+
     def __enter__(self):
-        global _grad_enabled
-        self._previous.append(_grad_enabled)
-        _grad_enabled = self._mode
+        self._previous.append(_mode.enabled)
+        _mode.enabled = self._mode
 
     def __exit__(self, *exc):
-        global _grad_enabled
-        _grad_enabled = self._previous.pop()
+        _mode.enabled = self._previous.pop()
         return False
 
 
@@ -112,13 +159,38 @@ class Function:
     rule = None
     elementwise = False
     op_name = None
-    inputs = ()
     released = False
+    _inputs = ()
+    _versions = ()
+    _checking = False  # True while this node's backward runs: reading inputs checks versions
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "op_name" not in cls.__dict__:
             cls.op_name = cls.__name__.lower()
+        if "backward" in cls.__dict__:
+            cls.backward = _checks_saved_versions(cls.__dict__["backward"])
+
+    @property
+    def inputs(self):
+        """The input tensors.  Read inside ``backward``, they are the values it needs: each is
+        checked to be at the version it had when the node was recorded (none was changed in
+        place since), as PyTorch checks its saved tensors."""
+        if self._checking:
+            self._check_versions()
+        return self._inputs
+
+    @inputs.setter
+    def inputs(self, inputs):
+        self._inputs = inputs
+        self._versions = tuple([_version_of(t) for t in inputs])
+
+    def _check_versions(self):
+        for k, (t, expected) in enumerate(zip(self._inputs, self._versions)):
+            now = 0 if t._vc is None else t._vc[0]
+            if now != expected:
+                name = self.input_names()[k]
+                raise _modified_error(t, f"input {name} of {self.name}", now, expected)
 
     @classmethod
     def apply(cls, *inputs, **params):
@@ -141,8 +213,10 @@ class Function:
             shapes = ", ".join(str(t.shape) for t in inputs)
             raise ValueError(f"{cls.__name__}: invalid input shapes {shapes}: {err}") from None
         wrap = inputs[0]._wrap
-        if requires_grad and _grad_enabled:
-            fn.inputs = inputs
+        if requires_grad and _mode.enabled:
+            fn._inputs = inputs
+            # The version of each input now (see Tensor._version): backward checks it.
+            fn._versions = [0 if t._vc is None else t._vc[0] for t in inputs]
             fn.needs_grad = tuple([t.requires_grad for t in inputs])
             fn.given = params
             out = wrap(data, True, fn)
@@ -151,11 +225,14 @@ class Function:
         return wrap(data)
 
     def output(self):
-        return self._output()
+        out = self._output()
+        if self._checking and out is not None and out._vc is not None and out._vc[0] != 0:
+            raise _modified_error(out, f"the output of {self.name}", out._vc[0], 0)
+        return out
 
     def release(self):
         """Drop the references to inputs so that the graph can be freed after backward."""
-        self.inputs = ()
+        self._inputs = self._versions = ()
         self.released = True
 
     @property
@@ -177,14 +254,55 @@ class Function:
     def input_names(self):
         """One name per input of this node: its argument names, or a, b, c, ..."""
         names = self.argument_names()
-        if names is None or len(names) < len(self.inputs):
+        if names is None or len(names) < len(self._inputs):
             names = tuple("abcdefghijklmnopqrstuvwxyz")
-        return names[:len(self.inputs)]
+        return names[:len(self._inputs)]
 
     def params(self):
         """The parameters of this node worth showing next to its inputs, as a dict: by
         default every keyword parameter it was given that is not None."""
         return {k: v for k, v in self.given.items() if v is not None}
+
+
+def _version_of(tensor):
+    """How many times ``tensor`` was changed in place (its ``_vc``: None or a one-item list,
+    shared with the tensors that share its array, such as ``detach()``)."""
+    box = tensor._vc
+    return 0 if box is None else box[0]
+
+
+def bump_version(tensor):
+    """Count one in-place change of ``tensor``'s array (Tensor.add_, an optimiser step, an
+    nn.init function, load_state_dict): a node that saved it for backward then refuses to
+    run its backward on the changed value."""
+    box = tensor._vc
+    if box is None:
+        tensor._vc = [1]
+    else:
+        box[0] += 1
+
+
+def _modified_error(tensor, role, now, expected):
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{tensor.dtype} tensor of shape {tuple(tensor.shape)}], which is "
+        f"{role}, is at version {now}; expected version {expected} instead. Hint: a value "
+        "that this backward needs was changed in place (an in-place operator such as +=, "
+        "add_ or copy_, an optimiser step, an nn.init function, load_state_dict) after the "
+        "forward pass; change it after backward, or work on a copy.")
+
+
+def _checks_saved_versions(backward):
+    """``backward`` that checks the versions of the tensors it reads (Function.inputs,
+    Function.output) while it runs."""
+    @functools.wraps(backward)
+    def checked(self, g):
+        previous, self._checking = self._checking, True
+        try:
+            return backward(self, g)
+        finally:
+            self._checking = previous
+    return checked
 
 
 def sum_to(grad, shape):
@@ -336,11 +454,30 @@ def backward_walk(outputs, seeds, retain_graph=False, create_graph=False, target
     return found
 
 
-def accumulate_grad(found):
+def accumulate_grad(found, given=()):
     """Add each gradient of ``found`` (as :func:`backward_walk` returns it) into its leaf's
-    ``.grad``."""
+    ``.grad``.
+
+    Every leaf's ``.grad`` is its own writable array, as in PyTorch, so that scaling one in
+    place (clipping, ``p.grad.mul_(0.5)``) scales no other.  The walk's gradients are mostly
+    fresh arrays, stored as they are; one is copied first only when it may be shared: a view
+    (of an upstream gradient, or a read-only broadcast, as a sum's gradient is), an array
+    already given to another leaf in this pass (``a + b`` sends one gradient to both), or one
+    of the caller's tensors ``given`` (``backward(gradient=v)``).
+    """
+    taken = {id(t.data) for t in given}
     for tensor, g in found.values():
-        tensor.grad = g if tensor.grad is None else tensor.grad + g
+        if tensor.grad is not None:
+            tensor.grad = tensor.grad + g  # a new array
+            continue
+        data = g.data
+        if (id(data) in taken or getattr(data, "base", None) is not None
+                or not getattr(getattr(data, "flags", None), "writeable", True)):
+            # A copy; recorded (astype copies, as NumPy's) when the gradient is itself a
+            # graph node of create_graph=True.
+            g = g.astype(g.dtype) if g.requires_grad else g._wrap(data.copy())
+        taken.add(id(g.data))
+        tensor.grad = g
 
 
 def backward(outputs, grad_outputs=None, retain_graph=False, create_graph=False):
@@ -349,7 +486,8 @@ def backward(outputs, grad_outputs=None, retain_graph=False, create_graph=False)
     outputs = _as_tuple(outputs)
     grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
     seeds = seed_gradients(outputs, grad_outputs)
-    accumulate_grad(backward_walk(outputs, seeds, retain_graph or create_graph, create_graph))
+    found = backward_walk(outputs, seeds, retain_graph or create_graph, create_graph)
+    accumulate_grad(found, [s for s, g in zip(seeds, grad_outputs) if s is g])
 
 
 def _as_tuple(x):

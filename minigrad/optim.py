@@ -15,7 +15,9 @@ The update rules follow PyTorch's exactly (same order of operations), so twenty 
 with ``torch.optim`` to the last digits in float64.
 """
 import math
+import numbers
 
+from . import autograd
 from .tensor import Tensor
 
 
@@ -27,6 +29,9 @@ class Optimizer:
     """
 
     def __init__(self, params, defaults):
+        if isinstance(params, Tensor) or not hasattr(params, "__iter__"):
+            raise TypeError("params argument given to the optimizer should be an iterable of "
+                            f"Tensors or dicts, but got {type(params).__name__}")
         self.defaults = dict(defaults)
         self.check_hyperparameters(self.defaults)
         params = list(params)
@@ -39,7 +44,12 @@ class Optimizer:
             self.add_param_group(group)
 
     def check_hyperparameters(self, group):
-        """Raise ValueError naming the first bad hyperparameter in ``group``."""
+        """Raise ValueError (TypeError for one that is not a number) naming the first bad
+        hyperparameter in ``group``."""
+        for name in ("lr", "momentum", "dampening", "weight_decay", "eps"):
+            _check_number(self, name, group.get(name, 0.0))
+        for beta in group.get("betas", ()):
+            _check_number(self, "betas", beta)
         if group["lr"] < 0:
             raise ValueError(f"{type(self).__name__}: lr must be ≥ 0, got {group['lr']}")
         if group.get("weight_decay", 0) < 0:
@@ -81,7 +91,14 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
+                    if not getattr(getattr(p.data, "flags", None), "writeable", True):
+                        raise RuntimeError(
+                            f"{type(self).__name__}.step: a parameter (shape {p.shape}) is "
+                            "read-only (its array is not writeable, e.g. from_numpy of a "
+                            "read-only array); give the optimiser a writable copy "
+                            "(minigrad.tensor(array, requires_grad=True))")
                     self.update(p, self.state.setdefault(p, {}), group)
+                    autograd.bump_version(p)  # the update changed p's array in place
         return loss
 
     def update(self, p, state, group):
@@ -139,6 +156,12 @@ class Optimizer:
             settings = ", ".join(f"{k}={v}" for k, v in group.items() if k != "params")
             lines.append(f"  group {i}: {len(group['params'])} parameters, {settings}")
         return "\n".join(lines + [")"])
+
+
+def _check_number(optimizer, name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{type(optimizer).__name__}: {name} must be a number, got "
+                        f"{type(value).__name__} {value!r}")
 
 
 class SGD(Optimizer):

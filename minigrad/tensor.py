@@ -37,10 +37,12 @@ class Tensor:
     """An n-dimensional array on a device ('cpu' or 'cuda') that can take part in autograd.
 
     ``data`` is the raw array (NumPy or CuPy), ``grad`` the accumulated gradient (a Tensor or
-    None), and ``_node`` the primitive that produced the tensor (None for a leaf).
+    None), ``_node`` the primitive that produced the tensor (None for a leaf), and
+    ``_version`` the number of in-place changes of its array (see "In-place operations"
+    below).
     """
 
-    __slots__ = ("data", "device", "requires_grad", "grad", "_node", "__weakref__")
+    __slots__ = ("data", "device", "requires_grad", "_grad", "_node", "_vc", "__weakref__")
     __array_ufunc__ = None  # numpy scalars defer to Tensor's operators (2.0 * t is a Tensor)
     __hash__ = object.__hash__  # __eq__ is elementwise, tensors stay usable as dict keys
 
@@ -70,8 +72,9 @@ class Tensor:
             array = array.astype(dtype)
         self.data = array
         self.device = backend.device_of(array)
-        self.grad = None
+        self._grad = None
         self._node = None
+        self._vc = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_()
@@ -89,8 +92,9 @@ class Tensor:
             t.device = "cuda"
         t.data = data
         t.requires_grad = requires_grad
-        t.grad = None
+        t._grad = None
         t._node = node
+        t._vc = None
         return t
 
     @classmethod
@@ -101,7 +105,8 @@ class Tensor:
         number or a mask computed from a scalar needs no transfer to meet a 'cuda' tensor.
         """
         t = object.__new__(cls)
-        t.data, t.device, t.requires_grad, t.grad, t._node = data, device, False, None, None
+        t.data, t.device, t.requires_grad, t._grad, t._node = data, device, False, None, None
+        t._vc = None
         return t
 
     # --- attributes --------------------------------------------------------------------------
@@ -124,6 +129,38 @@ class Tensor:
     def grad_fn(self):
         """The primitive that produced this tensor (None for a leaf)."""
         return self._node
+
+    @property
+    def grad(self):
+        """The accumulated gradient: a Tensor of this tensor's shape, dtype kind and device,
+        or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError("assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value.data.shape != self.data.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: a gradient "
+                                   f"of shape {value.shape} for a tensor of shape {self.shape}")
+            if value.data.dtype.kind != self.data.dtype.kind:
+                raise RuntimeError(f"assigned grad has data of a different type: the grad is "
+                                   f"{value.dtype}, the tensor {self.dtype}")
+            if value.device != self.device:
+                raise RuntimeError(f"assigned grad has data located on a different device: the "
+                                   f"grad is on {value.device}, the tensor on {self.device}")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def _version(self):
+        """How many times this tensor's array was changed in place (shared with ``detach()``)."""
+        return 0 if self._vc is None else self._vc[0]
 
     def requires_grad_(self, requires_grad=True):
         if requires_grad and not is_floating(self.dtype):
@@ -181,8 +218,13 @@ class Tensor:
         return self.numpy().tolist()
 
     def detach(self):
-        """The same data, cut from the graph."""
-        return Tensor._wrap(self.data)
+        """The same data, cut from the graph.  It shares this tensor's version counter (as in
+        PyTorch), so an in-place change through it is seen by a backward that needs the data."""
+        if self._vc is None:
+            self._vc = [0]
+        t = Tensor._wrap(self.data)
+        t._vc = self._vc
+        return t
 
     def to(self, device):
         """This tensor on ``device`` (differentiable: the gradient travels back)."""
@@ -193,21 +235,22 @@ class Tensor:
         return self.to("cpu")
 
     def astype(self, dtype):
-        """A copy of another dtype; differentiable between floating dtypes."""
+        """A copy in ``dtype`` (a new tensor even when the dtype is the same, as NumPy's astype);
+        differentiable between floating dtypes."""
         dtype = check_dtype(dtype)
-        if dtype == self.dtype:
-            return self
         source = self if is_floating(dtype) else self.detach()
         return ops.Cast.apply(source, dtype=dtype)
 
+    # As torch's .float(), .double(), .long(): the tensor itself when it has the dtype already
+    # (astype, as NumPy's, always gives a new tensor).
     def float(self):
-        return self.astype(float32)
+        return self if self.dtype == float32 else self.astype(float32)
 
     def double(self):
-        return self.astype(float64)
+        return self if self.dtype == float64 else self.astype(float64)
 
     def long(self):
-        return self.astype(int64)
+        return self if self.dtype == int64 else self.astype(int64)
 
     def __dlpack__(self, *args, **kwargs):
         """Share the data with another library (torch.from_dlpack, cupy.from_dlpack)."""
@@ -268,6 +311,107 @@ class Tensor:
     __truediv__, __rtruediv__ = _two_inputs(ops.Div)
     __matmul__, __rmatmul__ = _two_inputs(ops.MatMul)
     del _two_inputs
+
+    # --- in-place operations ---------------------------------------------------------------
+    # t += x, t -= x, t *= x, t /= x and the methods add_, sub_, mul_, div_, zero_, fill_ and
+    # copy_ change the tensor's own array, bump its version (``_version``) and return the
+    # tensor itself, as PyTorch's do; so, under no_grad(), ``p -= lr * p.grad`` updates a
+    # parameter where it lives (in the model and in its optimiser).
+    #
+    # They record no graph.  With grad mode on, they refuse to run on a tensor that requires
+    # grad: on a leaf with PyTorch's error, on a non-leaf (the output of an operation) with an
+    # error that says to write the out-of-place form (y = y + x), and they refuse an operand
+    # that requires grad (the result would need a graph node).  Under no_grad() they run on
+    # anything writable.  A backward that needs a value changed in place since its forward
+    # pass then raises (see autograd.Function.inputs) instead of using the new value.
+
+    def _inplace(self, name, operand=None):
+        """Check that ``name`` may change this tensor in place (see above)."""
+        if autograd.is_grad_enabled():
+            if self.requires_grad:
+                if self._node is None:
+                    raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                                       "in-place operation.")
+                raise RuntimeError(
+                    f"{name}: an in-place operation on a tensor that requires grad (the output "
+                    f"of {self._node.name}) while grad mode is on; minigrad records no in-place "
+                    "operations: write the out-of-place form (y = y + x), or run it under "
+                    "no_grad()")
+            if operand is not None and operand.requires_grad:
+                raise RuntimeError(
+                    f"{name}: the operand requires grad, and minigrad records no in-place "
+                    "operations: write the out-of-place form (y = y + x), or detach the operand")
+        if operand is not None and operand.device != self.device:
+            raise RuntimeError(f"{name}: the operand is on {operand.device}, the tensor on "
+                               f"{self.device}; move one with .to(device) first")
+        flags = getattr(self.data, "flags", None)
+        if not getattr(flags, "writeable", True) or not hasattr(self.data, "shape"):
+            raise RuntimeError(
+                f"{name}: this tensor's array is read-only (a broadcast view, or from_numpy "
+                "of a read-only array); copy it first (t = minigrad.tensor(t))")
+
+    def _update(self, name, update, value):
+        """``update(array, value)`` (an in-place array operator) on this tensor's array."""
+        try:
+            update(self.data, value)
+        except (TypeError, ValueError) as err:  # a result of another dtype kind, or shape
+            raise RuntimeError(f"{name}: cannot write the result into this tensor of shape "
+                               f"{self.shape} and dtype {self.dtype}: {err}") from None
+        autograd.bump_version(self)
+        return self
+
+    def _arithmetic_(name, update, doc):
+        def method(self, other, *, alpha=1):
+            other = self._operand(other)
+            self._inplace(name, other)
+            value = other.data if alpha == 1 else other.data * alpha
+            return self._update(name, update, value)
+        method.__name__, method.__qualname__ = name, f"Tensor.{name}"
+        method.__doc__ = f"self {doc} alpha·other, in place (see 'in-place operations'); returns self."
+        return method
+
+    add_ = _arithmetic_("add_", operator.iadd, "+=")
+    sub_ = _arithmetic_("sub_", operator.isub, "-=")
+    mul_ = _arithmetic_("mul_", operator.imul, "*=")
+    div_ = _arithmetic_("div_", operator.itruediv, "/=")
+    del _arithmetic_
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def fill_(self, value):
+        """Every element set to the number ``value``, in place; returns self."""
+        self._inplace("fill_")
+        return self._update("fill_", _assign, self.data.dtype.type(value))
+
+    def zero_(self):
+        """Every element set to 0, in place; returns self."""
+        return self.fill_(0)
+
+    def copy_(self, src):
+        """The values of ``src`` (a Tensor, or an array on any device) written into this tensor,
+        in place: converted to its dtype, moved to its device and broadcast to its shape;
+        returns self.  ``load_state_dict`` copies through it under no_grad()."""
+        if isinstance(src, Tensor):
+            self._inplace("copy_", src)
+            src = src.data
+        else:
+            self._inplace("copy_")
+            if not backend.is_cuda_array(src):
+                src = np.asarray(src)
+        value = backend.to_device(src, self.device)
+        if value.dtype != self.data.dtype:
+            value = value.astype(self.data.dtype)
+        return self._update("copy_", _assign, value)
 
     def __pow__(self, exponent):
         if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
@@ -403,9 +547,24 @@ class Tensor:
         raise ValueError(f"norm: ord must be a positive number or math.inf, not {ord!r}")
 
     # --- shape ---------------------------------------------------------------------------------
+    def _same_shape(self, op, **params):
+        """A new tensor on this tensor's array (never ``self``): a node of ``op`` when the graph
+        is recorded, as PyTorch's views are nodes of their own, so that
+        ``grad(loss, x.reshape(x.shape))`` is the gradient with respect to that new node;
+        otherwise a bare new tensor (the cheap path of backward's own reshapes)."""
+        if self.requires_grad and autograd.is_grad_enabled():
+            return op.apply(self, **params)
+        if self._vc is None:
+            self._vc = [0]
+        t = self._wrap(self.data)
+        t._vc = self._vc  # the same array: one version counter, as detach()
+        return t
+
     def reshape(self, *shape):
         shape = _shape_arg(shape)
-        return self if shape == self.shape else ops.Reshape.apply(self, shape=shape)
+        if shape == self.shape:
+            return self._same_shape(ops.Reshape, shape=shape)
+        return ops.Reshape.apply(self, shape=shape)
 
     def flatten(self, start_axis=0):
         return self.reshape(self.shape[:start_axis] + (-1,))
@@ -422,7 +581,7 @@ class Tensor:
         """Swap two axes (the last two by default), as torch.transpose."""
         if self.ndim == 0:  # as torch: 0 and -1 name the one "axis" of a 0-d tensor
             normalize_axes((axis0, axis1), 0)
-            return self
+            return self._same_shape(ops.Permute, axes=())
         order = list(range(self.ndim))
         (axis0,), (axis1,) = normalize_axes(axis0, self.ndim), normalize_axes(axis1, self.ndim)
         order[axis0], order[axis1] = order[axis1], order[axis0]
@@ -448,7 +607,9 @@ class Tensor:
 
     def broadcast_to(self, *shape):
         shape = _shape_arg(shape)
-        return self if shape == self.shape else ops.BroadcastTo.apply(self, shape=shape)
+        if shape == self.shape:
+            return self._same_shape(ops.Reshape, shape=shape)
+        return ops.BroadcastTo.apply(self, shape=shape)
 
     # --- pointwise -----------------------------------------------------------------------------
     def matmul(self, other):
@@ -487,6 +648,10 @@ class Tensor:
 
     def minimum(self, other):
         return ops.Minimum.apply(self, self._operand(other))
+
+
+def _assign(array, value):
+    array[...] = value
 
 
 def _shape_arg(shape):

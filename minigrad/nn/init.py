@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from .. import backend
+from .. import autograd, backend
 from ..creation import generator
 
 
@@ -51,9 +51,12 @@ def fan_in_and_fan_out(tensor):
 
 
 def _fill(tensor, host_values):
-    """Write host values into ``tensor`` in place, on its device and in its dtype."""
+    """Write host values into ``tensor`` in place, on its device and in its dtype (as under
+    torch.no_grad: a parameter may be filled); its version counts the change, so a backward
+    that needs the old values refuses to run."""
     values = host_values.astype(tensor.dtype, copy=False)
     tensor.data[...] = backend.to_device(values, tensor.device)
+    autograd.bump_version(tensor)
     return tensor
 
 
