@@ -1,0 +1,41 @@
+"""What the fuzzer finds that is not (yet) fixed, or is a convention rather than an error:
+(name, predicate(program, mismatch)).  A shrunk mismatch that matches one is counted under its
+name instead of failing the run; test_fuzz.py holds a reproduction of each, marked
+xfail(strict=False) while it is open, so that a fix shows up as XPASS."""
+import numpy as np
+
+
+def _ops(program):
+    return [n for n in program.nodes if n.kind == "step"]
+
+
+def norm_small_p_zero_element(program, mismatch):
+    """x.norm(ord=p) with 0 < p < 1 and a zero element in a nonzero vector: minigrad's gradient
+    is NaN there (|x|^p has an infinite slope at 0, and Abs's backward multiplies it by
+    sign(0) = 0: ∞·0), torch's is 0, the subgradient it takes for every p."""
+    return (mismatch.stage in ("grad", "hvp")
+            and any(n.op == "norm" and n.params["ord"] < 1 for n in _ops(program))
+            and np.isnan(np.asarray(mismatch.mg, dtype=float)).any())
+
+
+def norm_zero_vector_second_derivative(program, mismatch):
+    """The second derivative of a norm at a zero vector, where the norm has a kink: minigrad
+    gives 0 (the derivative of its subgradient 0), torch NaN.  A convention, not an error;
+    finite differences there only measure 1/h."""
+    return (mismatch.stage == "hvp" and any(n.op == "norm" for n in _ops(program))
+            and np.isnan(np.asarray(mismatch.torch, dtype=float)).any()
+            and not np.isnan(np.asarray(mismatch.mg, dtype=float)).any())
+
+
+def reshape_infer_empty(program, mismatch):
+    """A reshape with -1 of a tensor with no elements: NumPy refuses to infer -1 from size 0,
+    torch infers it from the other sides.  Seen in flatten (reshape(shape[:start] + (-1,)))
+    of shape (0, 3), and in linear with 0 input features (x of shape (0,))."""
+    return mismatch.stage == "error" and "cannot reshape array of size 0" in str(mismatch.mg)
+
+
+KNOWN = [
+    ("norm ord<1 NaN gradient at a zero element", norm_small_p_zero_element),
+    ("norm second derivative at a zero vector (convention)", norm_zero_vector_second_derivative),
+    ("reshape -1 of an empty tensor raises (flatten, linear)", reshape_infer_empty),
+]
