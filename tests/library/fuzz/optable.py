@@ -11,6 +11,7 @@ slice steps, ``amax`` for a max whose ties share the gradient) lives here and on
 Input regions excluded on purpose are commented where they are excluded.
 """
 import math
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -516,7 +517,9 @@ def _part_mg(p, form):
 
 
 def index_mg(x, index):
-    form = hash(repr(index)) % 3
+    # the spelling of lists and masks (list, NumPy array, minigrad tensor), fixed by the index
+    # itself (crc32, not hash(): str hashes change from one process to the next)
+    form = zlib.crc32(repr(index).encode()) % 3
     if isinstance(index, tuple) and not (len(index) == 2 and isinstance(index[0], str)):
         return x[tuple(_part_mg(p, form) for p in index)]
     return x[_part_mg(index, form)]
