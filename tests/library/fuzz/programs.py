@@ -208,7 +208,6 @@ def finish(nodes, seed):
     """The program of ``nodes`` with its weightings: every float node no step consumes is a sink."""
     rng = np.random.default_rng([seed, 7])
     used = {a.i for n in nodes if n.kind == "step" for a in n.args if isinstance(a, Ref)}
-    values = None
     weights, vectors = {}, {}
     for i, n in enumerate(nodes):
         if n.kind == "leaf" and n.grad:
@@ -217,7 +216,6 @@ def finish(nodes, seed):
     for i, n in enumerate(nodes):
         if i not in used and shapes[i] is not None:
             weights[i] = rng.standard_normal(shapes[i])
-    del values
     return Program(seed, nodes, weights, vectors)
 
 
