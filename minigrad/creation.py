@@ -36,14 +36,12 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 
 
 def _host(item):
-    """A list's element ready for np.array: a tensor as its NumPy data, a list element by
-    element."""
+    """A list's element ready for np.array: a tensor as its NumPy data (a 'cuda' one raises,
+    as any implicit transfer), a list element by element."""
     if isinstance(item, Tensor):
-        return item.numpy()
+        return np.asarray(item)
     if isinstance(item, (list, tuple)):
         return [_host(i) for i in item]
-    if backend.is_cuda_array(item):
-        return backend.to_device(item, "cpu")
     return item
 
 

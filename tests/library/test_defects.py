@@ -180,13 +180,20 @@ def test_tensor_of_a_list_keeps_dtypes_as_torch(make):
     assert str(mg.tensor(make()).dtype) == str(expected).replace("torch.", "")
 
 
-def test_tensor_of_a_list_of_float64_tensors_is_float64(device):
-    rows = [mg.ones(2, dtype="float64", device=device), mg.zeros(2, dtype="float64", device=device)]
+def test_tensor_of_a_list_of_float64_tensors_is_float64():
+    rows = [mg.ones(2, dtype="float64"), mg.zeros(2, dtype="float64")]
     t = mg.tensor(rows)
     assert t.dtype == mg.float64 and t.shape == (2, 2)
     assert t.tolist() == [[1.0, 1.0], [0.0, 0.0]]
     assert mg.tensor([mg.ones(2), mg.ones(2)]).dtype == mg.float32
     assert mg.tensor([np.float64(1.0)], dtype="float32").dtype == mg.float32
+    assert torch.tensor([torch.ones(1, dtype=torch.float64)]).dtype == torch.float64
+
+
+def test_tensor_of_a_list_of_cuda_tensors_still_refuses_the_implicit_transfer():
+    rows = [mg.ones(2, dtype="float64", device="cuda")] * 2
+    with pytest.raises(TypeError, match="implicit conversion"):
+        mg.tensor(rows)
 
 
 # --- from_numpy of ndarray subclasses ---------------------------------------------------------------------
