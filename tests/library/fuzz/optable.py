@@ -102,7 +102,11 @@ UNARY = [
     Op("exp", unary(NONNEG_SMALL), method("exp"), torch.exp),
     Op("log", unary(POSITIVE), method("log"), torch.log),
     Op("log1p", unary(ABOVE_M1), method("log1p"), torch.log1p),
-    Op("sqrt", unary(NONNEG), method("sqrt"), torch.sqrt),
+    Op("sqrt", unary(POSITIVE), method("sqrt"), torch.sqrt),
+    # sqrt at 0: an infinite gradient upstream of relu's, clip's, maximum's masked places.
+    # First order only: the second derivative there is -∞·0 in places, NaN or ±∞ by the
+    # order of operations in either library, and no finite difference can say which
+    Op("sqrt_at_zero", unary(NONNEG), method("sqrt"), torch.sqrt, first_order=True),
     Op("abs", unary(), method("abs"), torch.abs),
     Op("tanh", unary(MODERATE), method("tanh"), torch.tanh),
     Op("sigmoid", unary(MODERATE), method("sigmoid"), torch.sigmoid),
@@ -815,8 +819,9 @@ def gen_triplet(b, x):
 
 LOSSES.append(Op(
     "triplet_margin_loss", gen_triplet,
-    lambda a, pos, neg, p, **kw: ML.triplet_margin_loss(a, pos, neg, p_norm=p, **kw),
-    lambda a, pos, neg, **kw: TF.triplet_margin_loss(a, pos, neg, **kw)))
+    lambda a, pos, neg, p, **kw: ML.triplet_margin_loss(a, pos.astype(a.dtype), neg.astype(a.dtype),
+                                                        p_norm=p, **kw),
+    lambda a, pos, neg, **kw: TF.triplet_margin_loss(a, pos.to(a.dtype), neg.to(a.dtype), **kw)))
 
 TABLE = {op.name: op for group, ops in [("unary", UNARY), ("binary", BINARY), ("pow", POW),
                                          ("select", SELECT), ("reduce", REDUCE), ("shape", SHAPE),
