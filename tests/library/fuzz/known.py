@@ -34,8 +34,25 @@ def reshape_infer_empty(program, mismatch):
     return mismatch.stage == "error" and "cannot reshape array of size 0" in str(mismatch.mg)
 
 
+def nan_propagation(program, mismatch):
+    """A NaN among the program's values (nll_loss with every target ignored, mean: 0/0, as
+    torch), then a derivative through a selection (smooth_l1_loss's |e| < β): minigrad's
+    where() picks a branch whose derivative is finite (second derivative 0), torch propagates
+    NaN.  Derivatives of a NaN value have no right answer; counted, not failed."""
+    from .programs import forward, _np  # noqa: PLC0415 -- programs imports this module's user
+    if mismatch.stage not in ("grad", "hvp"):
+        return False
+    with np.errstate(all="ignore"):
+        try:
+            values = [_np(v) for v in forward(program, "mg", "float64")]
+        except Exception:  # noqa: BLE001
+            return False
+    return any(v.dtype.kind == "f" and np.isnan(v).any() for v in values)
+
+
 KNOWN = [
     ("norm ord<1 NaN gradient at a zero element", norm_small_p_zero_element),
     ("norm second derivative at a zero vector (convention)", norm_zero_vector_second_derivative),
     ("reshape -1 of an empty tensor raises (flatten, linear)", reshape_infer_empty),
+    ("derivatives through a NaN value (convention)", nan_propagation),
 ]
