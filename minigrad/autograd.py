@@ -11,8 +11,9 @@ are recorded like any other computation, and differentiating them again gives ex
 higher derivatives.
 
 This module comes before the Tensor class and does not import it: it works on any tensor that
-offers ``data``, ``device``, ``requires_grad``, ``grad``, ``_node``, ``_vc`` (its version
-counter: None or a one-item list, see :func:`bump_version`) and the two constructors
+offers ``data``, ``device``, ``requires_grad``, ``grad`` (stored in ``_grad``), ``_node``,
+``_vc`` (its version counter: None or a one-item list, see :func:`bump_version`) and the two
+constructors
 ``_wrap`` (an output of the graph) and ``_constant`` (a value outside it).  A primitive's
 output is a tensor of its first input's type.
 """
@@ -162,6 +163,7 @@ class Function:
     released = False
     _inputs = ()
     _versions = ()
+    _changes = 0
     _checking = False  # True while this node's backward runs: reading inputs checks versions
 
     def __init_subclass__(cls, **kwargs):
@@ -176,7 +178,7 @@ class Function:
         """The input tensors.  Read inside ``backward``, they are the values it needs: each is
         checked to be at the version it had when the node was recorded (none was changed in
         place since), as PyTorch checks its saved tensors."""
-        if self._checking:
+        if self._checking and self._changes != _changes[0]:  # else nothing changed since
             self._check_versions()
         return self._inputs
 
@@ -184,6 +186,7 @@ class Function:
     def inputs(self, inputs):
         self._inputs = inputs
         self._versions = tuple([_version_of(t) for t in inputs])
+        self._changes = _changes[0]
 
     def _check_versions(self):
         for k, (t, expected) in enumerate(zip(self._inputs, self._versions)):
@@ -215,8 +218,17 @@ class Function:
         wrap = inputs[0]._wrap
         if requires_grad and _mode.enabled:
             fn._inputs = inputs
-            # The version of each input now (see Tensor._version): backward checks it.
-            fn._versions = [0 if t._vc is None else t._vc[0] for t in inputs]
+            # The version of each input now (see Tensor._version), which backward checks;
+            # unrolled for one and two inputs, the hot path.
+            if len(inputs) == 2:
+                a, b = inputs
+                fn._versions = (0 if a._vc is None else a._vc[0], 0 if b._vc is None else b._vc[0])
+            elif len(inputs) == 1:
+                a = inputs[0]._vc
+                fn._versions = (0 if a is None else a[0],)
+            else:
+                fn._versions = [0 if t._vc is None else t._vc[0] for t in inputs]
+            fn._changes = _changes[0]
             fn.needs_grad = tuple([t.requires_grad for t in inputs])
             fn.given = params
             out = wrap(data, True, fn)
@@ -226,7 +238,8 @@ class Function:
 
     def output(self):
         out = self._output()
-        if self._checking and out is not None and out._vc is not None and out._vc[0] != 0:
+        if (self._checking and self._changes != _changes[0] and out is not None
+                and out._vc is not None and out._vc[0] != 0):
             raise _modified_error(out, f"the output of {self.name}", out._vc[0], 0)
         return out
 
@@ -271,10 +284,14 @@ def _version_of(tensor):
     return 0 if box is None else box[0]
 
 
+_changes = [0]  # in-place changes of any tensor so far: a node checks versions only if it grew
+
+
 def bump_version(tensor):
     """Count one in-place change of ``tensor``'s array (Tensor.add_, an optimiser step, an
     nn.init function, load_state_dict): a node that saved it for backward then refuses to
     run its backward on the changed value."""
+    _changes[0] += 1
     box = tensor._vc
     if box is None:
         tensor._vc = [1]
@@ -465,10 +482,15 @@ def accumulate_grad(found, given=()):
     already given to another leaf in this pass (``a + b`` sends one gradient to both), or one
     of the caller's tensors ``given`` (``backward(gradient=v)``).
     """
-    taken = {id(t.data) for t in given}
+    # The walk's gradients have their leaf's shape, dtype and device: stored in ``_grad``
+    # without the checks of the ``grad`` setter.
+    taken = set()
+    for t in given:
+        taken.add(id(t.data))
     for tensor, g in found.values():
-        if tensor.grad is not None:
-            tensor.grad = tensor.grad + g  # a new array
+        previous = tensor._grad
+        if previous is not None:
+            tensor._grad = previous + g  # a new array
             continue
         data = g.data
         if (id(data) in taken or getattr(data, "base", None) is not None
@@ -477,17 +499,23 @@ def accumulate_grad(found, given=()):
             # graph node of create_graph=True.
             g = g.astype(g.dtype) if g.requires_grad else g._wrap(data.copy())
         taken.add(id(g.data))
-        tensor.grad = g
+        tensor._grad = g
 
 
 def backward(outputs, grad_outputs=None, retain_graph=False, create_graph=False):
     """Accumulate the gradients of ``outputs`` into the ``.grad`` of every leaf that requires
     grad (the engine behind ``Tensor.backward``)."""
     outputs = _as_tuple(outputs)
-    grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    given = ()
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    else:
+        grad_outputs = _as_tuple(grad_outputs)
     seeds = seed_gradients(outputs, grad_outputs)
+    if grad_outputs[0] is not None or len(grad_outputs) > 1:
+        given = [s for s, g in zip(seeds, grad_outputs) if s is g]  # the caller's own tensors
     found = backward_walk(outputs, seeds, retain_graph or create_graph, create_graph)
-    accumulate_grad(found, [s for s, g in zip(seeds, grad_outputs) if s is g])
+    accumulate_grad(found, given)
 
 
 def _as_tuple(x):
