@@ -3,6 +3,29 @@
 Every operator and method of a Tensor calls its primitive (``minigrad.ops``) directly, or is
 composed here from other methods; ``minigrad.functional`` offers the same operations as
 functions.  So "where is ``+``?" has one answer: ``Tensor.__add__`` → ``ops.Add``.
+
+In-place operations
+-------------------
+``t += x``, ``-=``, ``*=``, ``/=`` and the methods ``add_(x, alpha=1)``, ``sub_(x, alpha=1)``,
+``mul_``, ``div_``, ``zero_()``, ``fill_(value)`` and ``copy_(src)`` change the tensor's own
+array, count the change in its version (``t._version``) and return the tensor itself, as
+PyTorch's do.  So, under ``no_grad()``, ``p -= lr * p.grad`` and ``model.weight -= ...``
+update a parameter where it lives: the same object, in the model, its ``state_dict()`` and
+its optimiser.
+
+They record no graph.  With grad mode on they refuse (RuntimeError) a tensor that requires
+grad: a leaf with PyTorch's words, "a leaf Variable that requires grad is being used in an
+in-place operation.", a non-leaf (the output of an operation) with an error that says to
+write the out-of-place form ``y = y + x``; and they refuse an operand that requires grad,
+whose result would need a graph node.  (PyTorch records in-place operations on non-leaves;
+here a node holds its input tensors, so recording one would need the graph rewritten.)
+Under ``no_grad()`` they run on any writable tensor.
+
+A primitive that recorded a tensor notes its version; if the tensor is changed in place
+before backward reads it (an in-place operator, an optimiser step, an ``nn.init`` function,
+``copy_``), that backward raises PyTorch's error "one of the variables needed for gradient
+computation has been modified by an inplace operation: ... is at version N; expected version
+M instead" rather than use the new value.  ``detach()`` shares the version counter.
 """
 import math
 import operator
@@ -38,8 +61,8 @@ class Tensor:
 
     ``data`` is the raw array (NumPy or CuPy), ``grad`` the accumulated gradient (a Tensor or
     None), ``_node`` the primitive that produced the tensor (None for a leaf), and
-    ``_version`` the number of in-place changes of its array (see "In-place operations"
-    below).
+    ``_version`` the number of in-place changes of its array (see "In-place operations" in
+    the module's docstring).
     """
 
     __slots__ = ("data", "device", "requires_grad", "_grad", "_node", "_vc", "__weakref__")
@@ -312,18 +335,7 @@ class Tensor:
     __matmul__, __rmatmul__ = _two_inputs(ops.MatMul)
     del _two_inputs
 
-    # --- in-place operations ---------------------------------------------------------------
-    # t += x, t -= x, t *= x, t /= x and the methods add_, sub_, mul_, div_, zero_, fill_ and
-    # copy_ change the tensor's own array, bump its version (``_version``) and return the
-    # tensor itself, as PyTorch's do; so, under no_grad(), ``p -= lr * p.grad`` updates a
-    # parameter where it lives (in the model and in its optimiser).
-    #
-    # They record no graph.  With grad mode on, they refuse to run on a tensor that requires
-    # grad: on a leaf with PyTorch's error, on a non-leaf (the output of an operation) with an
-    # error that says to write the out-of-place form (y = y + x), and they refuse an operand
-    # that requires grad (the result would need a graph node).  Under no_grad() they run on
-    # anything writable.  A backward that needs a value changed in place since its forward
-    # pass then raises (see autograd.Function.inputs) instead of using the new value.
+    # --- in-place operations (the module's docstring says what they do and refuse) -------
 
     def _inplace(self, name, operand=None):
         """Check that ``name`` may change this tensor in place (see above)."""
@@ -345,7 +357,7 @@ class Tensor:
             raise RuntimeError(f"{name}: the operand is on {operand.device}, the tensor on "
                                f"{self.device}; move one with .to(device) first")
         flags = getattr(self.data, "flags", None)
-        if not getattr(flags, "writeable", True) or not hasattr(self.data, "shape"):
+        if not getattr(flags, "writeable", True) or isinstance(self.data, np.generic):
             raise RuntimeError(
                 f"{name}: this tensor's array is read-only (a broadcast view, or from_numpy "
                 "of a read-only array); copy it first (t = minigrad.tensor(t))")
