@@ -28,23 +28,9 @@ def _pair(a, b):
     """``a`` and ``b`` as tensors; a Python number on either side takes the other's dtype and
     device."""
     if isinstance(a, Tensor):
-        check_fits(b, a)
         return a, a._operand(b)
     b = as_tensor(b)
-    check_fits(a, b)
     return b._operand(a), b
-
-
-def check_fits(number, t):
-    """An OverflowError naming ``number`` and ``t``'s dtype when the Python int ``number``
-    cannot be held by the integer tensor ``t`` (which a number operand takes the dtype of)."""
-    if isinstance(number, bool) or not isinstance(number, int) or t.dtype.kind not in "iu":
-        return
-    info = np.iinfo(t.dtype)
-    if not info.min <= number <= info.max:
-        raise OverflowError(f"operand: the value {number} does not fit in the {t.dtype} "
-                            f"tensor's dtype (range {info.min} to {info.max}); convert the "
-                            f"tensor first, e.g. with .long()")
 
 
 def _method_as_function(name):

@@ -310,6 +310,13 @@ class Tensor:
             dtype = self.data.dtype
             if dtype.kind == "b" or (dtype.kind != "f" and isinstance(other, float)):
                 dtype = float32 if isinstance(other, float) else int64
+            if dtype.kind in "iu" and not isinstance(other, bool):
+                info = np.iinfo(dtype)  # NumPy would wrap it around (or raise deep inside)
+                if not info.min <= other <= info.max:
+                    raise OverflowError(
+                        f"operand: the value {other} does not fit in the {dtype} tensor's dtype "
+                        f"(range {info.min} to {info.max}); convert the tensor first, e.g. "
+                        "with .long()")
             return Tensor._constant(dtype.type(other), self.device)
         if isinstance(other, (np.ndarray, np.generic)):
             if self.device != "cpu":
@@ -439,6 +446,8 @@ class Tensor:
     def _comparison(compare):
         """An operator that compares (or combines bools) elementwise, outside the graph."""
         def method(self, other):
+            if other is None:  # Python then compares identities: t == None is False, as in torch
+                return NotImplemented
             return Tensor._wrap(compare(self.data, self._operand(other).data))
         return method
 
@@ -579,7 +588,9 @@ class Tensor:
         return ops.Reshape.apply(self, shape=shape)
 
     def flatten(self, start_axis=0):
-        return self.reshape(self.shape[:start_axis] + (-1,))
+        # The size is counted, not inferred with -1: NumPy cannot infer it for a tensor with
+        # no elements, and torch.flatten gives (0, 3) for shape (0, 3) from axis 1.
+        return self.reshape(self.shape[:start_axis] + (math.prod(self.shape[start_axis:]),))
 
     def permute(self, *axes):
         axes = _shape_arg(axes)

@@ -22,6 +22,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from .. import backend
+from ..autograd import bump_version
 from ..tensor import Tensor, check_dtype, is_floating
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", "missing_keys unexpected_keys")
@@ -198,6 +199,7 @@ class Module:
                 values[name] = self._converted(name, state_dict[name], p)
         for name, value in values.items():
             params[name].data[...] = value
+            bump_version(params[name])  # a backward that saved the old value now raises
         return IncompatibleKeys(missing, unexpected)
 
     def _converted(self, name, value, p):
