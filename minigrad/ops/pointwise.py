@@ -188,13 +188,17 @@ class Sqrt(Elementwise):
 class Abs(Elementwise):
     """|a|."""
 
-    rule = "d/da = sign a, taken as 0 at a = 0 (PyTorch's subgradient)"
+    rule = "d/da = sign a, taken as 0 at a = 0 (PyTorch's subgradient) and at NaN"
 
     def forward(self, a):
         return self.xp.abs(a)
 
     def backward(self, g):
-        return (g * constant(self.xp.sign(self.inputs[0].data), g),)
+        # selected, not multiplied: an infinite upstream at a = 0 (|a|^p with p < 1, as in a
+        # norm) gives 0, and so does a NaN input, as in PyTorch
+        a = self.inputs[0].data
+        sign = (a > 0).astype(a.dtype) - (a < 0).astype(a.dtype)  # 0 at 0 and at NaN
+        return (where(constant(sign != 0, g), g * constant(sign, g), _scalar(0, g)),)
 
 
 class Tanh(Elementwise):

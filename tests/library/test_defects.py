@@ -391,6 +391,19 @@ def test_load_state_dict_between_forward_and_backward_makes_backward_raise():
         loss.backward()
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # 0 ** -0.5 and NaN on purpose
+def test_abs_and_l1_loss_give_zero_gradient_at_zero_and_nan_and_norms_match_torch():
+    values = [float("nan"), 0.0, -2.0, 1.0]
+    x, xt = both(np.array(values))
+    mg.losses.l1_loss(x, mg.zeros(4, dtype="float64")).backward()
+    torch.nn.functional.l1_loss(xt, torch.zeros(4, dtype=torch.float64)).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), xt.grad.numpy())
+    x, xt = both(np.array([[1.0, -1.0, -2.0], [0.0, 2.0, -2.0]]))
+    x.norm(ord=0.5, axis=1).sum().backward()   # |x|^p has an infinite slope where x = 0
+    torch.linalg.vector_norm(xt, ord=0.5, dim=1).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
+
+
 def test_numbers_that_fit_still_combine():
     assert mg.add(mg.tensor([1], dtype="int8"), 126).tolist() == [127]
     assert mg.add(mg.tensor([1], dtype="int8"), 2.5).tolist() == [3.5]

@@ -180,8 +180,9 @@ def test_torch_translation_of_negative_steps_and_masks():
 
 
 # --- known defects: xfail until fixed ------------------------------------------------------------
-@pytest.mark.xfail(strict=False, reason="norm(ord=p), 0 < p < 1: NaN gradient at a zero element "
-                   "of a nonzero vector (Abs's backward multiplies ∞ by sign(0) = 0); torch gives 0")
+@pytest.mark.xfail(strict=False, reason="norm(ord=p), 0 < p < 1, at a zero element of a nonzero "
+                   "vector: the gradient is right (test_defects.py), the second derivative is NaN "
+                   "along the vector (torch: at the zero element only)")
 def test_norm_small_p_gradient_at_a_zero_element():
     p = program_of([([[1.0, -1.0, -2.0], [0.0, 2.0, -2.0]], True)],
                    [("norm", [Ref(0)], {"axis": 1, "keepdims": False, "ord": 0.5})])
