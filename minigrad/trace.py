@@ -253,5 +253,6 @@ def trace_backward(output, gradient=None, names=None, accumulate_grad=False):
 
     found = autograd.backward_walk((output,), (seed,), retain_graph=True, observer=observe)
     if accumulate_grad:
-        autograd.accumulate_grad(found)
+        # as backward does: the caller's own gradient tensor is never stored as a .grad
+        autograd.accumulate_grad(found, [seed] if seed is gradient else ())
     return BackwardTrace(graph, seed, rows, leaves, grads)

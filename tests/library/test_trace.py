@@ -141,6 +141,14 @@ def test_accumulate_grad_fills_grad_as_backward_does():
         np.testing.assert_allclose(traced[k], t.grad.numpy(), rtol=1e-12)
 
 
+def test_accumulate_grad_never_stores_the_callers_gradient():
+    x, v = mg.ones(3, requires_grad=True), mg.tensor([1.0, 2.0, 3.0])
+    trace_backward(x, gradient=v, accumulate_grad=True)
+    assert x.grad.tolist() == [1.0, 2.0, 3.0] and x.grad.data is not v.data
+    x.grad.data *= 2  # scaling the gradient in place leaves the caller's tensor as it was
+    assert v.tolist() == [1.0, 2.0, 3.0]
+
+
 def test_rows_read_like_the_math():
     loss, names = bce_loss()
     trace = trace_backward(loss, names=names)
