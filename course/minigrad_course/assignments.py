@@ -31,7 +31,7 @@ from pathlib import Path
 from . import ROOT
 from .exercises import EXERCISES
 
-SOLUTIONS = ROOT / "course" / "assignments" / "solutions.py"
+SOLUTIONS_FILE = ROOT / "course" / "assignments" / "solutions.py"
 """The reference solutions: course staff's file, in no package and no student notebook."""
 
 PUBLIC_POINTS, HIDDEN_POINTS = 1, 2
@@ -87,8 +87,8 @@ This assignment is worth {points} points: {public} per exercise for the public c
 
 # --- the master notebook ---------------------------------------------------------------------
 def _solution_functions():
-    """name -> (the def's first line, its body) of every top-level function of SOLUTIONS."""
-    text = SOLUTIONS.read_text()
+    """name -> (the def's first line, its body) of every top-level function of SOLUTIONS_FILE."""
+    text = SOLUTIONS_FILE.read_text()
     functions = {}
     for node in ast.parse(text).body:
         if isinstance(node, ast.FunctionDef):
@@ -98,7 +98,7 @@ def _solution_functions():
 
 
 HELPERS = ("log_sigmoid", "sigmoid", "softmax")
-"""Functions of SOLUTIONS that solutions call (in this order, since sigmoid calls log_sigmoid)."""
+"""Functions of SOLUTIONS_FILE that solutions call (in this order, since sigmoid calls log_sigmoid)."""
 
 
 def _uses(lines, name):

@@ -16,7 +16,6 @@ import pytest
 from minigrad_course import assignments
 from minigrad_course.exercises import EXERCISES
 
-from .. import ROOT
 
 pytest.importorskip("otter")
 nbformat = pytest.importorskip("nbformat")
@@ -183,7 +182,7 @@ def test_each_trick_to_beat_the_grader_scores_zero(built, tmp_path):
         "smae_second_derivative": (
             "def smae_second_derivative(x, y):\n"
             "    import runpy\n"
-            f"    path = {str(ROOT / 'course' / 'assignments' / 'solutions.py')!r}\n"
+            f"    path = {str(assignments.SOLUTIONS_FILE)!r}\n"
             "    return runpy.run_path(path)['smae_second_derivative'](x, y)\n"),
     }
     notebook = submission(built, "regression", tmp_path, answers, before=before)

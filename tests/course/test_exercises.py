@@ -7,11 +7,11 @@ import runpy
 import numpy as np
 import pytest
 
+from minigrad_course import assignments
 from minigrad_course.exercises import DIAGNOSES, EXERCISES, grader
 from minigrad_course.exercises.checking import cases_and_truths
 
-from .. import ROOT
-SOLUTIONS = runpy.run_path(str(ROOT / "course" / "assignments" / "solutions.py"))["SOLUTIONS"]
+SOLUTIONS = runpy.run_path(str(assignments.SOLUTIONS_FILE))["SOLUTIONS"]
 
 
 def truths(exercise):

@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 
 import minigrad as mg
+from minigrad_course import assignments
 from minigrad_course.exercises import EXERCISES, check, check_all, sandbox
 from minigrad_course.exercises.checking import cases_and_truths
 
 from .. import ROOT
-SOLUTIONS = runpy.run_path(str(ROOT / "course" / "assignments" / "solutions.py"))["SOLUTIONS"]
+SOLUTIONS = runpy.run_path(str(assignments.SOLUTIONS_FILE))["SOLUTIONS"]
 ONE_CASE = [[np.array([1.0, 2.0, 3.0]), np.zeros(3)]]
 TABLE = np.ones(3)
 SCALE = 2
