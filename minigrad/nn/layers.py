@@ -9,8 +9,9 @@ shape it expected and the shape it got:
 """
 import math
 
+from ..autograd import bump_version
 from ..creation import zeros
-from ..functional import relu, sigmoid, softmax, tanh
+from ..functional import relu, sigmoid, softmax, tanh, where
 from ..tensor import Tensor, float32
 from . import functional as F
 from . import init
@@ -281,3 +282,104 @@ class Sequential(Module):
         for module in self.children():
             x = module(x)
         return x
+
+
+# --- embeddings and normalisation ---------------------------------------------------------------
+class Embedding(Module):
+    """A lookup table: row i of ``weight`` (num_embeddings, embedding_dim) for index i.
+
+    Input: integer indices of any shape; output: that shape + (embedding_dim,).  Initialised
+    N(0, 1), as torch; the row ``padding_idx`` (if given; negative counts from the end) starts
+    at zero and receives no gradient.  An index out of range is an error.
+    """
+
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, device="cpu",
+                 dtype=float32):
+        super().__init__()
+        check_positive_int(num_embeddings, "num_embeddings", "Embedding")
+        check_positive_int(embedding_dim, "embedding_dim", "Embedding")
+        if padding_idx is not None:
+            if (not isinstance(padding_idx, int) or isinstance(padding_idx, bool)
+                    or not -num_embeddings <= padding_idx < num_embeddings):
+                raise ValueError(f"Embedding: padding_idx must be an int in [-{num_embeddings}, "
+                                 f"{num_embeddings}), got {padding_idx!r}")
+            padding_idx %= num_embeddings
+        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        self.padding_idx = padding_idx
+        self.weight = new_parameter((num_embeddings, embedding_dim), dtype, device)
+        init.normal_(self.weight)
+        if padding_idx is not None:
+            self.weight.data[padding_idx] = 0
+            bump_version(self.weight)
+
+    def forward(self, indices):
+        if not isinstance(indices, Tensor):
+            raise TypeError(f"{self!r}: expected a minigrad Tensor of indices, got "
+                            f"{type(indices).__name__}")
+        if indices.dtype.kind not in "iu":
+            raise TypeError(f"{self!r}: indices must be integers, not {indices.dtype}")
+        if indices.device != self.weight.device:
+            raise ValueError(f"{self!r}: indices are on {indices.device}, the weight on "
+                             f"{self.weight.device}")
+        if indices.size:
+            low, high = int(indices.data.min()), int(indices.data.max())
+            if low < 0 or high >= self.num_embeddings:
+                raise ValueError(f"{self!r}: indices must lie in [0, {self.num_embeddings}), "
+                                 f"got values from {low} to {high}")
+        out = self.weight[indices]
+        if self.padding_idx is None:
+            return out
+        # The padding row's value is used, but no gradient reaches it (as torch).
+        keep = Tensor._wrap((indices.data != self.padding_idx)[..., None])
+        return where(keep, out, out.detach())
+
+    def extra_repr(self):
+        pad = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
+        return f"{self.num_embeddings}, {self.embedding_dim}{pad}"
+
+
+class LayerNorm(Module):
+    """(x − mean) / √(var + eps) · weight + bias over the last len(normalized_shape) axes.
+
+    The variance is the biased one (divided by the count), as torch; weight starts at 1 and
+    bias at 0 (``elementwise_affine=False``: neither; ``bias=False``: weight only).
+    """
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True,
+                 device="cpu", dtype=float32):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else \
+            tuple(normalized_shape)
+        if not shape:
+            raise ValueError("LayerNorm: normalized_shape must not be empty")
+        for n in shape:
+            check_positive_int(n, "normalized_shape", "LayerNorm")
+        if not isinstance(eps, (int, float)) or isinstance(eps, bool) or not eps > 0:
+            raise ValueError(f"LayerNorm: eps must be a positive number, got {eps!r}")
+        self.normalized_shape, self.eps = shape, float(eps)
+        self.elementwise_affine = bool(elementwise_affine)
+        self.weight = self.bias = None
+        if elementwise_affine:
+            self.weight = new_parameter(shape, dtype, device)
+            init.ones_(self.weight)
+            if bias:
+                self.bias = new_parameter(shape, dtype, device)
+
+    def forward(self, x):
+        k = len(self.normalized_shape)
+        check_input(self, x, f"(*, {', '.join(map(str, self.normalized_shape))})",
+                    lambda shape: tuple(shape[len(shape) - k:]) == self.normalized_shape
+                    and len(shape) >= k)
+        axes = tuple(range(x.ndim - k, x.ndim))
+        centred = x - x.mean(axes, keepdims=True)
+        variance = (centred * centred).mean(axes, keepdims=True)
+        out = centred / (variance + self.eps).sqrt()
+        if self.weight is not None:
+            out = out * self.weight
+        if self.bias is not None:
+            out = out + self.bias
+        return out
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
