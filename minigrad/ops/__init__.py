@@ -4,9 +4,15 @@
 |------------|-------------------------------------------------------------------------|
 | pointwise  | Add Sub Mul Div Neg PowScalar Pow Exp Log Log1p Sqrt Abs Tanh Sigmoid Relu |
 |            | Softplus Clip Maximum Minimum Where                                       |
-| reduce     | Sum Max                                                                 |
+| backward   | TanhGrad SigmoidGrad SoftplusGrad Masked SumGrad LogSoftmaxGrad           |
+| reduce     | Sum Max LogSoftmax                                                      |
 | shape      | Reshape Permute BroadcastTo GetItem ScatterAdd Concatenate ToDevice Cast |
 | linear alg.| MatMul Linear                                                           |
+
+The backward row holds the derivatives that would otherwise take several operations (tanh's
+g·(1 − t²), the selection of relu, clip, abs and where, sum's spreading back, log-softmax's
+g − eʸ·Σg): each is one node whose forward is that one-line formula and whose own VJP keeps
+the second and higher derivatives exact.
 
 Everything else (mean, min, softmax, logsumexp, every loss) is composed from these, as
 Tensor methods and in ``minigrad.losses``.
@@ -18,8 +24,10 @@ positional parameters) and its parameters (``forward``'s keyword-only ones, show
 ``params()``).  The trace and the graph drawing read only these.
 """
 from .pointwise import (Add, Sub, Mul, Div, Neg, PowScalar, Pow, Exp, Log, Log1p, Sqrt, Abs,  # noqa: F401
-                        Tanh, Sigmoid, Relu, Softplus, Clip, Maximum, Minimum, Where)
-from .reduce import Sum, Max, LogSoftmax, normalize_axes, kept_shape  # noqa: F401
+                        Tanh, Sigmoid, Relu, Softplus, Clip, Maximum, Minimum, Where,
+                        TanhGrad, SigmoidGrad, SoftplusGrad, Masked)
+from .reduce import (Sum, Max, LogSoftmax, SumGrad, LogSoftmaxGrad,  # noqa: F401
+                     normalize_axes, kept_shape)
 from .shape import (Reshape, Permute, BroadcastTo, GetItem, ScatterAdd, Concatenate,  # noqa: F401
                     ToDevice, Cast)
 from .matmul import MatMul, Linear  # noqa: F401

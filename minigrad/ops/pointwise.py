@@ -198,7 +198,7 @@ class Abs(Elementwise):
         # norm) gives 0, and so does a NaN input, as in PyTorch
         a = self.inputs[0].data
         sign = (a > 0).astype(a.dtype) - (a < 0).astype(a.dtype)  # 0 at 0 and at NaN
-        return (where(constant(sign != 0, g), g * constant(sign, g), _scalar(0, g)),)
+        return (Masked.apply(g * constant(sign, g), mask=sign != 0),)
 
 
 class Tanh(Elementwise):
@@ -210,10 +210,36 @@ class Tanh(Elementwise):
         return self.xp.tanh(a)
 
     def backward(self, g):
+        return (TanhGrad.apply(g, self.output()),)
+
+
+class TanhGrad(Elementwise):
+    """g·(1 − t²), t = tanh a: Tanh's backward as one primitive.
+
+    One node instead of three (t·t, 1 − ·, g·), and its own VJP keeps the second order exact.
+    """
+
+    rule = "d/dg = 1 − t², d/dt = −2·g·t"
+    op_name = "tanh_grad"
+
+    def forward(self, g, t):
         # BEGIN TASK 1 vjps
-        t = self.output()
-        return (g * (1 - t * t),)
+        return g * (1 - t * t)  # NumPy reuses the temporaries of a large array (elision)
         # END TASK 1
+
+    def backward(self, h):
+        g, t = self.inputs
+        return (TanhGrad.apply(h, t) if self.needs_grad[0] else None,
+                -2 * h * g * t if self.needs_grad[1] else None)
+
+
+def stable_sigmoid(xp, a):
+    """σ(a) with one exponential that never overflows: with e = e^-|a| ∈ (0, 1], σ(a) is
+    1/(1 + e) for a ≥ 0 and e/(1 + e) for a < 0, so both tails keep full relative precision
+    (σ(-40) ≈ 4e-18, not 0)."""
+    e = xp.exp(-xp.abs(a))
+    r = 1 / (1 + e)
+    return xp.where(a >= 0, r, e * r)
 
 
 class Sigmoid(Elementwise):
@@ -222,16 +248,27 @@ class Sigmoid(Elementwise):
     rule = "d/da = σ(a)(1 - σ(a))"
 
     def forward(self, a):
-        # e^min(a,0) / (1 + e^-|a|): no exponent is ever positive, so nothing overflows, and
-        # both tails keep full relative precision (σ(-40) ≈ 4e-18, not 0).
-        xp = self.xp
-        return xp.exp(xp.minimum(a, 0)) / (1 + xp.exp(-xp.abs(a)))
+        return stable_sigmoid(self.xp, a)
 
     def backward(self, g):
+        return (SigmoidGrad.apply(g, self.output()),)
+
+
+class SigmoidGrad(Elementwise):
+    """g·s·(1 − s), s = σ(a): Sigmoid's backward as one primitive, with its own VJP."""
+
+    rule = "d/dg = s·(1 − s), d/ds = g·(1 − 2s)"
+    op_name = "sigmoid_grad"
+
+    def forward(self, g, s):
         # BEGIN TASK 1 vjps
-        s = self.output()
-        return (g * s * (1 - s),)
+        return g * s * (1 - s)
         # END TASK 1
+
+    def backward(self, h):
+        g, s = self.inputs
+        return (SigmoidGrad.apply(h, s) if self.needs_grad[0] else None,
+                h * g * (1 - 2 * s) if self.needs_grad[1] else None)
 
 
 class Relu(Elementwise):
@@ -243,8 +280,7 @@ class Relu(Elementwise):
         return self.xp.maximum(a, 0)
 
     def backward(self, g):
-        # selected, not multiplied by a 0/1 mask: an inf or NaN upstream where a ≤ 0 gives 0
-        return (where(constant(self.inputs[0].data > 0, g), g, _scalar(0, g)),)
+        return (Masked.apply(g, mask=self.inputs[0].data > 0),)
 
 
 class Clip(Elementwise):
@@ -264,8 +300,7 @@ class Clip(Elementwise):
             inside = a >= lo
         else:
             inside = (a >= lo) & (a <= hi)
-        # selected, not multiplied by a 0/1 mask: an inf or NaN upstream outside gives 0
-        return (where(constant(inside, g), g, _scalar(0, g)),)
+        return (Masked.apply(g, mask=inside),)
 
     @classmethod
     def apply(cls, a, *, min=None, max=None):
@@ -332,11 +367,31 @@ class Where(Elementwise):
         return self.xp.where(cond, a, b)
 
     def backward(self, g):
-        cond = self.inputs[0]
-        zero = constant(self.xp.zeros((), g.dtype), g)
+        cond = self.inputs[0].data
         return (None,
-                where(cond, g, zero) if self.needs_grad[1] else None,
-                where(cond, zero, g) if self.needs_grad[2] else None)
+                Masked.apply(g, mask=cond) if self.needs_grad[1] else None,
+                Masked.apply(g, mask=cond, keep=False) if self.needs_grad[2] else None)
+
+
+class Masked(Elementwise):
+    """g where ``mask`` is ``keep``, 0 elsewhere: the backward of every selection (relu, clip,
+    abs, where), as one node.
+
+    Selected, not multiplied by a 0/1 mask: an inf or NaN upstream where the mask is off
+    gives 0, as in PyTorch.  Its own VJP is the same selection.
+    """
+
+    rule = "d/dg = 1 where the mask is on, else 0"
+
+    def forward(self, g, *, mask, keep=True):
+        self.mask, self.keep = mask, keep
+        return self.xp.where(mask, g, 0) if keep else self.xp.where(mask, 0, g)
+
+    def backward(self, h):
+        return (Masked.apply(h, mask=self.mask, keep=self.keep),)
+
+    def params(self):
+        return {} if self.keep else {"keep": False}
 
 
 def where(cond, a, b):
@@ -373,4 +428,20 @@ class Softplus(Elementwise):
         return xp.maximum(a, 0) + xp.log1p(xp.exp(-xp.abs(a)))
 
     def backward(self, g):
-        return (g * Sigmoid.apply(self.inputs[0]),)
+        return (SoftplusGrad.apply(g, self.inputs[0]),)
+
+
+class SoftplusGrad(Elementwise):
+    """g·σ(a): Softplus's backward as one primitive, with its own VJP."""
+
+    rule = "d/dg = σ(a), d/da = g·σ(a)·(1 − σ(a))"
+    op_name = "softplus_grad"
+
+    def forward(self, g, a):
+        return g * stable_sigmoid(self.xp, a)
+
+    def backward(self, h):
+        g, a = self.inputs
+        s = Sigmoid.apply(a)
+        return (h * s if self.needs_grad[0] else None,
+                SigmoidGrad.apply(h * g, s) if self.needs_grad[1] else None)

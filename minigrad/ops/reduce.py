@@ -47,9 +47,27 @@ class Sum(Reduction):
         return a.sum(axis=axes, keepdims=keepdims)
 
     def backward(self, g):
+        return (SumGrad.apply(g, axes=self.axes, shape=self.in_shape),)
+
+
+class SumGrad(Function):
+    """g spread back over the ``axes`` that Sum removed, to ``shape``: Sum's backward as one
+    node (a reshape and a broadcast, no copy).  Its own VJP is the Sum again."""
+
+    rule = "Backward: summed over the spread axes"
+    op_name = "sum_grad"
+
+    def forward(self, g, *, axes, shape):
+        self.axes, self.keepdims = axes, g.ndim == len(shape)
         # BEGIN TASK 1 vjps
-        return (g.reshape(kept_shape(self.in_shape, self.axes)).broadcast_to(self.in_shape),)
+        return self.xp.broadcast_to(g.reshape(kept_shape(shape, axes)), shape)
         # END TASK 1
+
+    def backward(self, h):
+        return (Sum.apply(h, axes=self.axes, keepdims=self.keepdims),)
+
+    def params(self):
+        return {"axis": self.axes}
 
 
 class Max(Reduction):
@@ -94,5 +112,27 @@ class LogSoftmax(Function):
         # END TASK 4
 
     def backward(self, g):
-        total = Sum.apply(g, axes=self.axes, keepdims=True)
-        return (g - Exp.apply(self.output()) * total,)
+        return (LogSoftmaxGrad.apply(g, self.output(), axes=self.axes),)
+
+
+class LogSoftmaxGrad(Function):
+    """g − eʸ·Σg for y = log softmax x: LogSoftmax's backward as one node.
+
+    Its VJP, for an upstream h: d/dg = h − Σ(h·eʸ) (spread back), d/dy = −h·eʸ·Σg.
+    """
+
+    rule = "d/dg = h − Σ(h·eʸ),  d/dy = −h·eʸ·Σg"
+    op_name = "log_softmax_grad"
+
+    def forward(self, g, y, *, axes):
+        self.axes = axes
+        return g - self.xp.exp(y) * g.sum(axis=axes, keepdims=True)
+
+    def backward(self, h):
+        g, y = self.inputs
+        p = Exp.apply(y)
+        return (h - Sum.apply(h * p, axes=self.axes, keepdims=True) if self.needs_grad[0] else None,
+                -h * p * Sum.apply(g, axes=self.axes, keepdims=True) if self.needs_grad[1] else None)
+
+    def params(self):
+        return {"axis": self.axes}

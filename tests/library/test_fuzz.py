@@ -86,6 +86,9 @@ PRIMITIVES = {
     "BroadcastTo": "broadcast_to", "GetItem": "getitem",
     "ScatterAdd": "getitem",  # GetItem's backward, differentiated again by every HVP
     "Concatenate": "concatenate", "Cast": "double", "MatMul": "matmul", "Linear": "linear",
+    # backward primitives, run by every gradient and differentiated again by every HVP
+    "TanhGrad": "tanh", "SigmoidGrad": "sigmoid", "SoftplusGrad": "softplus", "Masked": "relu",
+    "SumGrad": "sum", "LogSoftmaxGrad": "log_softmax",
 }
 NOT_FUZZED = {
     "ToDevice": "a copy between devices: the CPU-only fuzzer has one device (tests/library/test_backend.py)",

@@ -235,6 +235,23 @@ softmaxlike("softmax_method", lambda x, a: x.softmax(a), torch.softmax)
 softmaxlike("log_softmax_method", lambda x, a: x.log_softmax(a), torch.log_softmax)
 
 
+# --- backward primitives: each a derivative as one node; gradgradcheck reaches third order --------
+binary("tanh_grad", mg.ops.TanhGrad.apply, lambda g, t: g * (1 - t * t))
+binary("sigmoid_grad", mg.ops.SigmoidGrad.apply, lambda g, s: g * s * (1 - s))
+binary("softplus_grad", mg.ops.SoftplusGrad.apply, lambda g, a: g * torch.sigmoid(a))
+for _keep in (True, False):
+    case(f"masked[keep={_keep}]",
+         lambda g, m, keep=_keep: mg.ops.Masked.apply(g, mask=m.data, keep=keep),
+         lambda g, m, keep=_keep: torch.where(m == keep, g, 0),
+         [S("(2,3)", N(2, 3), B(2, 3)), S("(2,3)x(3,)", N(2, 3), B(3)), S("()", N(), B())])
+case("sum_grad", lambda g: mg.ops.SumGrad.apply(g, axes=(1,), shape=(3, 4)),
+     lambda g: g[:, None].expand(3, 4), [S("(3,)", N(3))])
+case("sum_grad_keepdims", lambda g: mg.ops.SumGrad.apply(g, axes=(0, 2), shape=(2, 3, 2)),
+     lambda g: g.expand(2, 3, 2), [S("(1,3,1)", N(1, 3, 1))])
+case("log_softmax_grad", lambda g, y: mg.ops.LogSoftmaxGrad.apply(g, y, axes=(1,)),
+     lambda g, y: g - y.exp() * g.sum(1, keepdim=True), [S("(3,4)", N(3, 4), N(3, 4))])
+
+
 # --- shape ---------------------------------------------------------------------------------------
 def shape_case(name, fn, tfn, *samples):
     case(name, fn, tfn, [S(shape_id(s), N(*s)) for s in samples])
@@ -453,7 +470,7 @@ PRIMITIVE_CASE_NAMES = {
     "Max": "max[(3,4)-axis=None-keep=False]", "Sum": "sum[(3,4)-axis=None-keep=False]",
     "ToDevice": "test_backend.py::test_to_round_trip_is_differentiable",
     "Cast": "test_tensor.py::test_astype_float_double_long",
-    "LogSoftmax": "log_softmax[(3,4)-axis=-1]",
+    "LogSoftmax": "log_softmax[(3,4)-axis=-1]", "Masked": "masked[keep=True]",
 }
 
 

@@ -18,8 +18,10 @@ Task = namedtuple("Task", "number name points title what")
 
 TASKS = (
     Task(1, "vjps", 25, "the vector-Jacobian products of nine primitives",
-         "backward of Mul, Div, PowScalar, Exp, Log, Tanh, Sigmoid (minigrad/ops/pointwise.py), "
-         "Sum (ops/reduce.py) and MatMul (ops/matmul.py), written with Tensor operations"),
+         "backward of Mul, Div, PowScalar, Exp, Log (minigrad/ops/pointwise.py) and MatMul "
+         "(ops/matmul.py), written with Tensor operations; and the formulas of the backward "
+         "primitives TanhGrad, SigmoidGrad (ops/pointwise.py) and SumGrad (ops/reduce.py), "
+         "written on arrays"),
     Task(2, "unbroadcast", 10, "un-broadcasting a gradient",
          "autograd.sum_to: sum a gradient back to the shape of the input it belongs to"),
     Task(3, "walk", 20, "the topological order and the backward walk",
