@@ -58,13 +58,37 @@ class Graph:
     ``backward()`` without ``retain_graph=True`` raises RuntimeError, as a second backward would.
     """
 
-    def __init__(self, output, names=None):
+    def __init__(self, output, names=None, module=None, inputs=None, fold=True):
+        if hasattr(names, "named_parameters"):  # a Module passed as names
+            names, module = None, names
         self.output = output
         self.order = topological_order([output])
         self.constants = []
         self.edges = []
-        self._labels = {id(t): name for name, t in (names or {}).items()}
+        self.by_op = module is not None or inputs is not None
+        given = dict(names or {})
+        if module is not None:
+            for name, p in module.named_parameters():
+                given.setdefault(name, p)
+        if isinstance(inputs, (list, tuple)):
+            inputs = dict(zip(("input", "target") + tuple(f"input{k}" for k in range(3, 9)),
+                              inputs))
+        self.named = {name: t for name, t in (inputs or {}).items()}
+        given.update(self.named)
+        self._labels = {}
+        for name, t in given.items():
+            self._labels.setdefault(id(t), name)
         self._counts = {"t": 0, "c": 0}
+        self._op_counts = {}
+        # folded: a computed tensor whose op carries no lesson (a reshape or view that keeps the
+        # shape): it is shown as its input, and its row and box are left out
+        self.folded = {}
+        if fold:
+            for t in self.order:
+                node = t._node
+                if (node is not None and node.op_name in _NO_OP_VIEWS and len(node.inputs) == 1
+                        and node.inputs[0].shape == t.shape and t is not output):
+                    self.folded[id(t)] = self.source(node.inputs[0])
         self._numbers = set()  # constant scalars, labelled by their value
         seen = set()
         for tensor in self.order:
@@ -74,13 +98,41 @@ class Graph:
                     seen.add(id(inp))
                     self.constants.append(inp)
                 self._name(inp, "t" if inp.requires_grad else "c")  # leaves: at first use
-            if tensor._node is not None or tensor is output:
+            if (tensor._node is not None or tensor is output) and id(tensor) not in self.folded:
                 self._name(tensor, "t")
+
+    def source(self, tensor):
+        """The tensor shown for ``tensor``: itself, or the input of the no-op view it is."""
+        return self.folded.get(id(tensor), tensor)
+
+    def is_folded(self, tensor):
+        return id(tensor) in self.folded
+
+    @property
+    def shown(self):
+        """``order`` without the folded tensors."""
+        return [t for t in self.order if id(t) not in self.folded]
 
     def _name(self, tensor, prefix):
         """Give ``tensor`` the next free label, unless it has one."""
         if id(tensor) in self._labels:
             return
+        if self.by_op:  # names from the model: input, input2, ...; linear1, relu1, ...; loss
+            if prefix == "c" and tensor.size == 1 and tensor.ndim == 0:
+                pass
+            elif prefix == "c" or tensor._node is None:
+                base = "input" if prefix == "c" else "leaf"
+                n = self._op_counts[base] = self._op_counts.get(base, 0) + 1
+                self._labels[id(tensor)] = base if n == 1 else f"{base}{n}"
+                return
+            elif tensor is self.output and tensor.ndim == 0 and "loss" not in self._labels.values():
+                self._labels[id(tensor)] = "loss"
+                return
+            else:
+                base = op_name(tensor._node)
+                n = self._op_counts[base] = self._op_counts.get(base, 0) + 1
+                self._labels[id(tensor)] = f"{base}{n}"
+                return
         if prefix == "c" and tensor.size == 1 and tensor.ndim == 0:
             self._labels[id(tensor)] = _number(tensor.item())
             self._numbers.add(id(tensor))
@@ -89,7 +141,7 @@ class Graph:
         self._labels[id(tensor)] = f"{prefix}{self._counts[prefix]}"
 
     def label(self, tensor):
-        return self._labels.get(id(tensor), "?")
+        return self._labels.get(id(self.source(tensor)), "?")
 
     def is_number(self, tensor):
         """True for an unnamed constant scalar (the 1 in 1 - p): its label is its value."""
@@ -105,13 +157,66 @@ class Graph:
         node = tensor._node
         if node is None:
             return self.label(tensor)
-        args = [self.label(t) for t in node.inputs] + params_text(node)
+        args = [self.label(t) for t in node.inputs] + self.params_text(node)
         return f"{self.label(tensor)} = {op_name(node)}({', '.join(args)})"
 
+    def params_text(self, node):
+        """As :func:`params_text`, with index arrays shown in a short form: a named tensor's
+        name, arange(n), or their values when there are few."""
+        given = getattr(node, "given", None) or {}
+        if "index" not in given or not any(hasattr(p, "shape") for p in _parts(given["index"])):
+            return params_text(node)
+        texts = [] if "shape" not in node.params() else [
+            f"shape={_value_text(node.params()['shape'])}"]
+        parts = [self._index_part(p) for p in _parts(given["index"])]
+        return [f"index=[{', '.join(parts)}]"] + texts
 
-def build_graph(output, names=None):
-    """The :class:`Graph` behind ``output``; ``names`` maps names to tensors, e.g. {'w': w}."""
-    return Graph(output, names)
+    def _index_part(self, part):
+        if not hasattr(part, "shape"):
+            return _index_scalar(part)
+        a = np.asarray(part.get() if hasattr(part, "get") else part)
+        for name, t in self.named.items():
+            d = t.data.get() if hasattr(t.data, "get") else np.asarray(t.data)
+            if isinstance(d, np.ndarray) and d.size == a.size and np.shares_memory(d, a):
+                return name
+        if a.ndim == 1 and a.dtype.kind in "iu" and np.array_equal(a, np.arange(a.size)):
+            return f"arange({a.size})"
+        for name, t in self.named.items():
+            d = t.numpy() if hasattr(t, "numpy") else np.asarray(t)
+            if d.size == a.size and np.array_equal(d.ravel(), a.ravel()):
+                return name
+        if a.size <= 6:
+            return _squeeze_spaces(np.array2string(a))
+        return f"{a.dtype}{a.shape}"
+
+
+_NO_OP_VIEWS = {"reshape", "permute", "broadcast_to", "broadcastto", "view", "squeeze",
+                "unsqueeze", "contiguous"}
+
+
+def _parts(index):
+    return index if isinstance(index, tuple) else (index,)
+
+
+def _index_scalar(p):
+    if isinstance(p, slice):
+        text = ("" if p.start is None else str(p.start)) + ":" + \
+            ("" if p.stop is None else str(p.stop))
+        return text + ("" if p.step is None else f":{p.step}")
+    return "..." if p is Ellipsis else str(p)
+
+
+def build_graph(output, names=None, module=None, inputs=None, fold=True):
+    """The :class:`Graph` behind ``output``.
+
+    ``names`` maps names to tensors, e.g. {'w': w} (or is a Module: as ``module``).
+    ``module``: a model whose ``named_parameters()`` name its parameters ('0.weight').
+    ``inputs``: {'x': x, 'y': y}, or a tuple (input, target): names for the data.  When either
+    is given, other tensors are named by their op (linear1, relu1, ...), the scalar output
+    'loss', other constants input, input2, ...; else t1, t2, ... and c1, c2, ... as before.
+    ``fold`` leaves out reshapes and views that keep the shape (a tensor is shown as its input).
+    """
+    return Graph(output, names, module, inputs, fold)
 
 
 def format_array(tensor, limit=8, precision=4, one_line=False, with_shape=True):

@@ -25,6 +25,8 @@ table.  The graph is left as it was: ``y.backward()`` still works afterwards.
 import html
 import textwrap
 
+import numpy as np
+
 from . import autograd
 from .graph import build_graph, format_array, op_name
 
@@ -53,11 +55,15 @@ class InputStep:
     ``product``  the gradient passed to the input: the op's VJP of the upstream gradient
                  (local × upstream for elementwise ops), summed to the input's shape
     ``summed``   True when that last sum undid broadcasting (the product changed shape)
+    ``vjp``      for matmul, linear and log-softmax with small shapes, the local VJP as numbers:
+                 ``(formula, [(symbol, array), ...])``, e.g. ('gᵀ·x', [('gᵀ', ...), ('x', ...)]),
+                 whose result is ``product``; None otherwise
     """
 
-    def __init__(self, label, tensor, local, product, summed):
+    def __init__(self, label, tensor, local, product, summed, vjp=None):
         self.label, self.tensor, self.local = label, tensor, local
         self.product, self.summed = product, summed
+        self.vjp = vjp
 
     def __repr__(self):
         return f"InputStep({self.label}, product shape {self.product.shape})"
@@ -121,34 +127,36 @@ class BackwardTrace:
 
     # --- text ---------------------------------------------------------------------------------
     def __str__(self):
-        def lines_of(tensor):
-            return format_array(tensor, _TEXT_LIMIT).splitlines()
-
-        table = []
+        """One block per node, within 100 columns: the node, its rule, the upstream gradient,
+        then for each input the local derivative (or the local VJP as numbers) and the
+        gradient passed to it."""
+        lines = textwrap.wrap(self._title(), _WIDTH) + [""]
         for row in self.rows:
-            upstream = lines_of(row.upstream)
-            if row.uses > 1:
-                upstream.append(row.upstream_note())
-            per_input = [[], [], []]  # the input, local and product columns, input under input
+            head = f"── {row.step}. {row.node} "
+            lines.append(head + "─" * max(_WIDTH - len(head), 2))
+            lines += _wrap("   rule: ", row.formula)
+            lines += _labelled("   g = ", format_array(row.upstream, _TEXT_LIMIT, precision=3),
+                               row.upstream_note())
             for step in row.inputs:
-                local = lines_of(step.local) if row.elementwise else [_NOT_ELEMENTWISE]
-                product = lines_of(step.product)
+                lines.append(f"   → {step.label}")
+                if row.elementwise:
+                    lines += _labelled("       local ∂out/∂in = ",
+                                       format_array(step.local, _TEXT_LIMIT, precision=3))
+                    lines += _labelled("       gradient = local × g = ",
+                                       format_array(step.product, _TEXT_LIMIT, precision=3))
+                elif step.vjp is not None:
+                    lines += _equation(step.vjp, step.product)
+                else:
+                    lines += _labelled("       gradient = ",
+                                       format_array(step.product, _TEXT_LIMIT, precision=3))
                 if step.summed:
-                    product.append(f"(summed to {step.tensor.shape})")
-                cells = [[step.label], local, product]
-                height = max(len(c) for c in cells)
-                for column, cell in zip(per_input, cells):
-                    column.extend(cell + [""] * (height - len(cell)))
-            table.append([[str(row.step)], [row.node], textwrap.wrap(row.formula, 30),
-                          upstream] + per_input)
-        lines = [self._title(), ""] + _text_table(_HEADERS, table)
-        lines += ["", _LEAVES]
+                    lines.append(f"       (summed to {step.tensor.shape})")
+            lines.append("")
+        lines.append(_LEAVES)
         width = max([len(label) for label, _, _ in self.leaves] + [0])
         for label, _, g in self.leaves:
-            text = format_array(g, _FULL_LIMIT).splitlines()
-            lines.append(f"  {label:<{width}}  {text[0]}")
-            lines.extend(" " * (width + 4) + more for more in text[1:])
-        return "\n".join(lines)
+            lines += _labelled(f"  {label:<{width}}  ", format_array(g, _FULL_LIMIT, precision=4))
+        return "\n".join(_clip(line) for line in lines)
 
     def __repr__(self):
         return f"<BackwardTrace of {self.graph.label(self.graph.output)}: {len(self)} nodes>"
@@ -173,7 +181,12 @@ class BackwardTrace:
             if not row.inputs:
                 out.append(f"<tr>{shared}<td colspan=\"3\"><i>no gradient</i></td></tr>")
             for k, step in enumerate(row.inputs):
-                local = pre(step.local) if row.elementwise else f"<i>{esc(_NOT_ELEMENTWISE)}</i>"
+                if row.elementwise:
+                    local = pre(step.local)
+                elif step.vjp is not None:
+                    local = f"<pre>{esc(chr(10).join(_equation(step.vjp, step.product, 0)))}</pre>"
+                else:
+                    local = f"<i>{esc(_NOT_ELEMENTWISE)}</i>"
                 summed = f"<i>summed to {step.tensor.shape}</i>" if step.summed else ""
                 out.append(f"<tr>{'' if k else shared}<td><code>{esc(step.label)}</code></td>"
                            f"<td>{local}</td><td>{pre(step.product)}{summed}</td></tr>")
@@ -184,6 +197,7 @@ class BackwardTrace:
         return "\n".join(out)
 
 
+_WIDTH = 100  # the text stays within this many columns
 _TEXT_LIMIT = 12  # arrays with more elements are summarised in the text table
 _FULL_LIMIT = 64  # ... and in the HTML table, and among the leaves' gradients
 _HEADERS = ["step", "node", "local derivative (rule)", "upstream g", "input",
@@ -194,6 +208,54 @@ _STYLE = ("<style>table.minigrad-trace {border-collapse: collapse; margin-bottom
           " .minigrad-trace td, .minigrad-trace th {border: 1px solid #ccc; padding: 2px 6px;"
           " text-align: left; vertical-align: top}"
           " .minigrad-trace pre {margin: 0} .minigrad-trace caption {text-align: left; white-space: nowrap}</style>")
+
+
+def _clip(line):
+    return line if len(line) <= _WIDTH else line[:_WIDTH - 1] + "…"
+
+
+def _wrap(lead, text):
+    return textwrap.wrap(text, _WIDTH, initial_indent=lead,
+                         subsequent_indent=" " * len(lead)) or [lead.rstrip()]
+
+
+def _labelled(lead, block, note=""):
+    """``lead`` then a multi-line ``block``, its lines under each other."""
+    out = [lead + line if k == 0 else " " * len(lead) + line
+           for k, line in enumerate(block.splitlines())]
+    if note:
+        out[-1] += "  " + note
+    return out
+
+
+def _equation(vjp, result, indent=7):
+    """'gᵀ·x = [..] · [..] = [..]' with the matrices side by side when they fit, else stacked."""
+    formula, operands = vjp
+    blocks = [(symbol, format_array(a, _VJP_LIMIT, precision=3).splitlines())
+              for symbol, a in operands]
+    res = format_array(result, _VJP_LIMIT, precision=3).splitlines()
+    pad = " " * indent
+    pieces = [[f"{formula} ="]]
+    for k, (symbol, block) in enumerate(blocks):
+        pieces.append(block)
+        if k < len(blocks) - 1:
+            pieces.append([_JOIN.get(formula, "··")[k]])
+    pieces += [["="], res]
+    height = max(len(p) for p in pieces)
+    widths = [max(len(x) for x in p) for p in pieces]
+    side = [pad + " ".join((p[i] if i < len(p) else "").ljust(w) for p, w in zip(pieces, widths))
+            .rstrip() for i in range(height)]
+    if max(len(line) for line in side) <= _WIDTH and len(blocks) <= 3:
+        return [f"{pad}gradient = {formula}, with " + ", ".join(s for s, _ in operands) + ":"] + side
+    out = [f"{pad}gradient = {formula}, with"]
+    for symbol, block in blocks:
+        out += _labelled(f"{pad}  {symbol} = ", "\n".join(block))
+    out += _labelled(f"{pad}  {formula} = ", "\n".join(res))
+    return out
+
+
+_JOIN = {"g − eʸ⊙Σg": "−⊙", "g ⊗ b": "⊗"}
+_VJP_LIMIT = 16  # operands of at most this many elements are shown as numbers
 
 
 def _text_table(headers, rows):
@@ -216,23 +278,70 @@ def _text_table(headers, rows):
     return lines
 
 
-def trace_backward(output, gradient=None, names=None, accumulate_grad=False):
+def _np(t):
+    return t.numpy() if hasattr(t, "numpy") else np.asarray(t)
+
+
+def local_vjp(node, k, upstream, limit=None):
+    """The local VJP of input ``k`` of a matmul, linear or log-softmax node as numbers:
+    ``(formula, [(symbol, array), ...])``, or None for other ops and for operands of more
+    than ``limit`` elements (16).  Its result is the gradient the node passes to the input."""
+    limit = _VJP_LIMIT if limit is None else limit
+    op, g = node.op_name, _np(upstream)
+    ins = [_np(t) for t in node.inputs]
+    if op == "linear":  # y = x Wᵀ + b
+        x, w = ins[0], ins[1]
+        if x.ndim != 2:
+            return None
+        found = [("g·W", [("g", g), ("W", w)]), ("gᵀ·x", [("gᵀ", g.T), ("x", x)]),
+                 ("Σ_rows g", [("g", g)])][k]
+    elif op == "matmul":
+        a, b = ins
+        if a.ndim == 2 and b.ndim == 2:
+            found = [("g·bᵀ", [("g", g), ("bᵀ", b.T)]), ("aᵀ·g", [("aᵀ", a.T), ("g", g)])][k]
+        elif a.ndim == 2 and b.ndim == 1:
+            found = [("g ⊗ b", [("g", g), ("b", b)]), ("aᵀ·g", [("aᵀ", a.T), ("g", g)])][k]
+        else:
+            return None
+    elif op == "logsoftmax":
+        y = _np(node.output())
+        axes = node.given.get("axes", node.given.get("axis", -1))
+        axes = tuple(axes) if isinstance(axes, (tuple, list)) else (axes,)
+        found = ("g − eʸ⊙Σg", [("g", g), ("eʸ", np.exp(y)),
+                                ("Σg", g.sum(axis=axes, keepdims=True))])
+    else:
+        return None
+    if any(a.size > limit for _, a in found[1]):
+        return None
+    return found
+
+
+def trace_backward(output, gradient=None, names=None, accumulate_grad=False, module=None,
+                   inputs=None, fold=True):
     """Run backward from ``output`` step by step and return the :class:`BackwardTrace`.
 
     The steps are those of the engine's own walk (``autograd.backward_walk``), recorded by an
     observer as it visits each node.  ``gradient`` is needed when ``output`` is not a scalar,
     as for ``output.backward``.  ``names`` maps names to tensors ({'w': w, 'x': x}) so the
-    table says w, not t1.  The graph is not freed and no ``.grad`` changes, unless
+    table says w, not t1; ``module`` (or a Module as ``names``) names the parameters by
+    ``named_parameters()`` ('0.weight'), ``inputs`` ({'x': x} or a tuple (input, target))
+    the data, and then the other tensors are named by their op (linear1, relu1, loss); see
+    :func:`minigrad.graph.build_graph`.  ``fold=True`` leaves out the rows of reshapes and
+    views that keep the shape (they pass the gradient on unchanged).  The graph is not freed and no ``.grad`` changes, unless
     ``accumulate_grad=True``: then the leaves' ``.grad`` receive the gradients, exactly as
     ``output.backward()`` would give.
     """
-    graph = build_graph(output, names)
+    graph = build_graph(output, names, module, inputs, fold)
     (seed,) = autograd.seed_gradients((output,), (gradient,))
     grads, uses, rows, leaves = {}, {}, [], []
 
     def observe(tensor, upstream, sent):
         grads[id(tensor)] = upstream
         node = tensor._node
+        if graph.is_folded(tensor):
+            for k, vjp, summed in sent:
+                uses[id(node.inputs[k])] = uses.get(id(node.inputs[k]), 0) + 1
+            return
         if node is None:
             leaves.append((graph.label(tensor), tensor, upstream))
             return
@@ -245,7 +354,7 @@ def trace_backward(output, gradient=None, names=None, accumulate_grad=False):
         for k, vjp, summed in sent:
             inp = node.inputs[k]
             steps.append(InputStep(graph.label(inp), inp, locals_[k], summed,
-                                   summed.shape != vjp.shape))
+                                   summed.shape != vjp.shape, local_vjp(node, k, upstream)))
             uses[id(inp)] = uses.get(id(inp), 0) + 1
         rows.append(TraceRow(len(rows) + 1, graph.describe(tensor), op_name(node),
                              derivative_rule(node), tensor, upstream, uses.get(id(tensor), 1),

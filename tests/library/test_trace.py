@@ -114,7 +114,7 @@ def test_shape_ops_and_reductions_agree_with_backward(device):
     trace = trace_backward(loss, names={"x": x, "v": v, "loss": loss})
     ops = {row.op for row in trace}
     assert ops >= {"getitem", "reshape", "concatenate", "clip", "permute", "max", "exp", "where"}
-    assert any(row.node.endswith("getitem(x, index=[1:, […]])") for row in trace)
+    assert any("getitem(x, index=[1:, [" in row.node and "…" not in row.node for row in trace)
     assert any(row.node.endswith("= permute(x, axes=(1, 0))") for row in trace)
     loss.backward()
     for t in (x, v):
