@@ -1,5 +1,6 @@
 """Graph drawing (minigrad.viz): the Graphviz picture, and the text tree used without Graphviz."""
 import doctest
+import xml.etree.ElementTree as ET
 import re
 import shutil
 import sys
@@ -52,17 +53,19 @@ def test_text_is_a_str_that_notebooks_show_as_is():
     assert text._repr_html_().startswith("<pre>")
 
 
-def test_draw_graph_falls_back_to_text_without_graphviz(no_graphviz):
+def test_draw_graph_falls_back_to_svg_without_graphviz(no_graphviz):
     loss, names = bce_loss()
     drawing = draw_graph(loss, names=names)
-    assert isinstance(drawing, str) and drawing == graph_text(loss, names=names)
-    assert draw_graph(loss, show="grad") == graph_text(loss, show="grad")
+    assert isinstance(drawing, viz.SVGDrawing)
+    root = ET.fromstring(drawing._repr_svg_())
+    assert "sigmoid" in _texts(root) and drawing._repr_html_() == drawing.svg
+    assert "grad" in draw_graph(loss, show="grad").svg
 
 
-def test_draw_graph_falls_back_to_text_without_dot(monkeypatch):
+def test_draw_graph_falls_back_to_svg_without_dot(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     loss, names = bce_loss()
-    assert draw_graph(loss, names=names) == graph_text(loss, names=names)
+    assert isinstance(draw_graph(loss, names=names), viz.SVGDrawing)
 
 
 def test_bad_show_is_refused(no_graphviz):
@@ -101,3 +104,49 @@ def test_graphviz_drawing_names_every_op():
 def test_docstring_examples_run():
     result = doctest.testmod(viz)
     assert result.attempted > 0 and result.failed == 0
+
+
+def _texts(root):
+    return " ".join(el.text or "" for el in root.iter() if el.tag.endswith("text"))
+
+
+def model_loss():
+    import minigrad as mg
+    from minigrad import nn
+    mg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 3))
+    x, y = mg.randn(2, 3), mg.tensor([0, 2])
+    return mg.losses.cross_entropy(model(x), y), model, x, y
+
+
+def test_svg_drawing_of_an_mlp_is_well_formed_named_and_bounded(tmp_path):
+    loss, model, x, y = model_loss()
+    drawing = draw_graph(loss, module=model, inputs={"input": x, "target": y}, engine="svg")
+    root = ET.fromstring(drawing.svg)
+    assert root.tag.endswith("svg")
+    texts = _texts(root)
+    for label in ("0.weight", "0.bias", "2.weight", "2.bias", "input  (2, 3)",
+                  "linear(input, 0.weight, 0.bias)", "relu(linear1)",
+                  "index=[arange(2), target]", "loss  ()"):
+        assert label in texts
+    assert "reshape" not in texts and "t1" not in texts and "c1" not in texts
+    assert drawing.width <= 800 and drawing.height <= 1000  # readable without zooming
+    assert float(root.get("width")) == drawing.width
+    ys = {}  # top to bottom: each op's box below the boxes of its inputs
+    for el in root.iter():
+        if el.tag.endswith("text") and el.text:
+            ys.setdefault(el.text.split("  ")[0], float(el.get("y")))
+    assert ys["input"] < ys["linear1"] < ys["relu1"] < ys["linear2"] < ys["loss"]
+    assert drawing.save(tmp_path / "mlp.svg").read_text().startswith("<svg")
+
+
+def test_graphviz_drawing_of_an_mlp_uses_the_same_names():
+    pytest.importorskip("graphviz")
+    if shutil.which("dot") is None:
+        pytest.skip("the Graphviz 'dot' program is not installed")
+    loss, model, x, y = model_loss()
+    dot = draw_graph(loss, module=model, inputs=(x, y))
+    for name in ("0.weight", "2.bias", "input", "linear1", "loss"):
+        assert f'label="{name} | ' in dot.source
+    assert "reshape" not in dot.source
+    assert dot.graph_attr["rankdir"] == "TB"
