@@ -7,12 +7,14 @@
 2. A chain of 8 matmuls of 512×512 float32 matrices, forward and backward (BLAS-bound).
 
 NumPy is the hand-written forward and backward of the same chain.  Ratios > 1 mean minigrad
-is slower.  Threads: each library uses its default (BLAS) threads.
+is slower.  Threads: BENCH_THREADS for both (default 1; see benchmarks/__init__.py).
 """
 import numpy as np
 import torch
 
 import minigrad as mg
+
+from . import THREADS
 
 from .common import best_time, print_table
 
@@ -120,6 +122,7 @@ def matmul_chain(n=512, depth=8):
 
 
 if __name__ == "__main__":
+    torch.set_num_threads(THREADS)
     print(f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads)")
     small_ops()
     matmul_chain()

@@ -1,7 +1,7 @@
 """Forward + backward of every loss on 10⁶ float32 elements: minigrad against PyTorch (CPU).
 
-    python -m benchmarks.losses [--repeat 15] [--only NAME ...] [--torch-threads 1]
-                                [--keep-freed-memory]     (from the repository root)
+    python -m benchmarks.losses [--repeat 15] [--only NAME ...]
+                                                          (from the repository root)
 
 For each loss, the same inputs (made once, outside the timing) go to minigrad and to PyTorch:
 PyTorch's own function where it has one, else the same formula written with torch operations
@@ -22,6 +22,8 @@ import torch.nn.functional as TF
 
 import minigrad as mg
 from minigrad import losses as L
+
+from . import THREADS
 
 N = 1_000_000
 ROWS, CLASSES = 10_000, 100
@@ -236,33 +238,17 @@ def measure(case, repeat, seed=0):
     return min(t[0] for t in times), min(t[1] for t in times)
 
 
-def keep_freed_memory():
-    """Ask glibc's malloc to keep freed blocks (up to 32 MiB each) for reuse instead of handing
-    them back to the OS, so that a new 4 MB array does not page-fault on first touch."""
-    import ctypes
-    libc = ctypes.CDLL("libc.so.6")
-    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-    libc.mallopt(M_MMAP_THRESHOLD, 32 * 2 ** 20)
-    libc.mallopt(M_TRIM_THRESHOLD, 2 ** 30)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--only", nargs="*", help="loss names to run (default: all)")
-    parser.add_argument("--torch-threads", type=int, default=1,
-                        help="PyTorch's intra-op threads (default 1: NumPy uses one core)")
-    parser.add_argument("--keep-freed-memory", action="store_true",
-                        help="tune glibc malloc to reuse freed blocks (see keep_freed_memory)")
     args = parser.parse_args(argv)
-    if args.keep_freed_memory:
-        keep_freed_memory()
-    torch.set_num_threads(args.torch_threads)
+    torch.set_num_threads(THREADS)
     cases = _cases()
     names = args.only or list(cases)
     print(f"float32, 10^6 elements, best of {args.repeat}; torch {torch.__version__} on "
           f"{torch.get_num_threads()} thread(s), numpy {np.__version__}"
-          + ("; malloc keeps freed memory" if args.keep_freed_memory else ""))
+          + "; malloc keeps freed memory (minigrad.backend.keep_freed_memory, at import)")
     print(f"| {'loss':34} | minigrad ms | torch ms | ratio |")
     print(f"|{'-' * 36}|------------:|---------:|------:|")
     ratios = []

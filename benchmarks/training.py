@@ -23,18 +23,16 @@ that waits for a busy core can slow a step down several times.
 """
 import argparse
 import gc
-import os
 import time
 import tracemalloc
 
-THREADS = os.environ.setdefault("BENCH_THREADS", "1")
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, THREADS)
+import numpy as np
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+from . import THREADS  # set before NumPy loads its BLAS (benchmarks/__init__.py)
 
-torch.set_num_threads(int(THREADS))
+torch.set_num_threads(THREADS)
+
 import minigrad as mg  # noqa: E402
 from minigrad import data, nn, optim  # noqa: E402
 
@@ -50,7 +48,7 @@ def best_time(fn, repeat):
     wall time also counts the time other processes held the core.  On several threads CPU
     time would add the threads up, so wall time is used.
     """
-    clock = time.process_time if THREADS == "1" else time.perf_counter
+    clock = time.process_time if THREADS == 1 else time.perf_counter
     fn()  # warm up: caches, allocator, lazy imports
     best = float("inf")
     for _ in range(repeat):

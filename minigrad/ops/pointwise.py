@@ -3,6 +3,8 @@
 Binary primitives broadcast their inputs as NumPy does; their backward returns gradients of the
 broadcast shape and the engine sums them back (autograd.sum_to).
 """
+import numpy as np
+
 from ..autograd import Function, constant
 
 
@@ -234,12 +236,11 @@ class TanhGrad(Elementwise):
 
 
 def stable_sigmoid(xp, a):
-    """σ(a) with one exponential that never overflows: with e = e^-|a| ∈ (0, 1], σ(a) is
-    1/(1 + e) for a ≥ 0 and e/(1 + e) for a < 0, so both tails keep full relative precision
-    (σ(-40) ≈ 4e-18, not 0)."""
-    e = xp.exp(-xp.abs(a))
-    r = 1 / (1 + e)
-    return xp.where(a >= 0, r, e * r)
+    """σ(a) = e^min(a,0) / (1 + e^-|a|): no exponent is ever positive, so nothing overflows,
+    and both tails keep full relative precision (σ(-40) ≈ 4e-18, not 0).  (One exponential
+    and a ``where`` on the sign would be fewer passes, but NumPy's where with an irregular
+    mask costs as much as eight exponentials.)"""
+    return xp.exp(xp.minimum(a, 0)) / (1 + xp.exp(-xp.abs(a)))
 
 
 class Sigmoid(Elementwise):
@@ -385,7 +386,14 @@ class Masked(Elementwise):
 
     def forward(self, g, *, mask, keep=True):
         self.mask, self.keep = mask, keep
-        return self.xp.where(mask, g, 0) if keep else self.xp.where(mask, 0, g)
+        xp = self.xp
+        if xp is np:
+            # NumPy's where with an irregular mask is ~8 times slower than a product with it;
+            # the product is the selection unless g holds an inf or NaN (0·inf is NaN)
+            out = g * mask if keep else g * ~mask
+            if np.isfinite(g).all():
+                return out
+        return xp.where(mask, g, 0) if keep else xp.where(mask, 0, g)
 
     def backward(self, h):
         return (Masked.apply(h, mask=self.mask, keep=self.keep),)

@@ -1,5 +1,6 @@
 """The device layer: the CuPy stand-in is faithful to CuPy's names and refusals, devices never
 mix silently, transfers are differentiable, and minigrad works where CuPy is absent."""
+import os
 import pathlib
 import re
 import subprocess
@@ -202,3 +203,32 @@ def test_minigrad_works_without_cupy():
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+FAULTS_PER_CALL = """
+import resource, numpy as np, minigrad as mg
+x = mg.tensor(np.linspace(-3, 3, 10**6, dtype=np.float32), requires_grad=True)
+y = mg.zeros(10**6)
+def call():
+    x.grad = None
+    mg.losses.huber_loss(x, y).backward()
+call(); call()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(5):
+    call()
+print((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 5)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc is tuned on Linux")
+def test_freed_graphs_are_reused_without_page_faults():
+    """At import minigrad asks glibc to keep freed blocks (backend.keep_freed_memory): a Huber
+    loss on 10⁶ elements then reuses the pages of the last call's graph instead of faulting
+    ~10,000 new ones in.  MINIGRAD_KEEP_FREED_MEMORY=0 leaves malloc as it is."""
+    def faults(setting):
+        env = dict(os.environ, MINIGRAD_KEEP_FREED_MEMORY=setting)
+        done = subprocess.run([sys.executable, "-c", FAULTS_PER_CALL], env=env,
+                              capture_output=True, text=True, timeout=120, check=True)
+        return float(done.stdout)
+    assert faults("1") < 100
+    assert faults("0") > 2000
