@@ -146,7 +146,8 @@ def draw_graph(output, show="value", names=None, gradient=None, rankdir="TB", mo
         if node is None:
             continue
         op = f"op{id(node)}"
-        dot.node(op, op_name(node), shape="box", style="filled", fillcolor="#dde8f8")
+        dot.node(op, "\n".join([op_name(node)] + graph.params_text(node)), shape="box",
+                 style="filled", fillcolor="#dde8f8")
         dot.edge(op, str(id(t)))
         names = node.input_names()
         for inp, name in zip(node.inputs, names):
