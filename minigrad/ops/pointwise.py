@@ -387,9 +387,10 @@ class Masked(Elementwise):
     def forward(self, g, *, mask, keep=True):
         self.mask, self.keep = mask, keep
         xp = self.xp
-        if xp is np:
-            # NumPy's where with an irregular mask is ~8 times slower than a product with it;
-            # the product is the selection unless g holds an inf or NaN (0·inf is NaN)
+        if xp is np and g.size >= 65536:
+            # On a large array NumPy's where with an irregular mask is ~8 times slower than a
+            # product with it (branch mispredictions); the product is the selection unless g
+            # holds an inf or NaN (0·inf is NaN).  On small arrays where is the cheaper call.
             out = g * mask if keep else g * ~mask
             if np.isfinite(g).all():
                 return out
