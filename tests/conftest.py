@@ -20,6 +20,22 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     if not config.getoption("--real-cupy"):
         backend.use_cuda_module(fake_cupy)
+        return
+    problem = real_cupy_problem()
+    if problem:
+        pytest.exit(f"--real-cupy: CuPy has no usable GPU here ({problem}); run without "
+                    "--real-cupy to test 'cuda' on the NumPy stand-in", returncode=2)
+
+
+def real_cupy_problem():
+    """Why real CuPy cannot run here (None when it can): asked once, before any test runs, so
+    that a machine without a GPU stops at once instead of failing every 'cuda' test."""
+    try:
+        import cupy
+        (cupy.arange(3) + 1).get()  # a device, a kernel launch and a copy back
+    except Exception as error:  # ImportError, CUDARuntimeError, a missing driver library ...
+        return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+    return None
 
 
 @pytest.fixture(params=["cpu", "cuda"])

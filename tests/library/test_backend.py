@@ -232,3 +232,15 @@ def test_freed_graphs_are_reused_without_page_faults():
         return float(done.stdout)
     assert faults("1") < 100
     assert faults("0") > 2000
+
+
+def test_real_cupy_stops_at_once_without_a_gpu():
+    from ..conftest import real_cupy_problem
+    if real_cupy_problem() is None:
+        pytest.skip("this machine has a usable GPU: --real-cupy runs")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "--real-cupy", "tests/library/test_backend.py"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "--real-cupy: CuPy has no usable GPU here" in done.stdout + done.stderr
+    assert "passed" not in done.stdout  # no test ran
