@@ -134,8 +134,8 @@ assert abs(reference.item() - loss.item()) < 1e-15
 #
 # While the loss was computed, each operation recorded a node: which primitive ran, and on
 # which inputs. That record is the computational graph, and it is all that backward needs.
-# `draw_graph` draws it (with Graphviz when it is installed, else as text); grey boxes are
-# constants, white ones tensors that need a gradient, blue ones operations. The edges into an
+# `draw_graph` draws it (with Graphviz when the `dot` program is installed, else as an SVG
+# made in Python, so it draws everywhere); grey boxes are constants, white ones tensors that need a gradient, blue ones operations. The edges into an
 # operation with two inputs are labelled `a` and `b`, as in the derivative rules below.
 
 # %%
@@ -259,6 +259,26 @@ assert np.allclose(grad_w.numpy(), w.grad.numpy(), rtol=1e-12, atol=0)
 # %%
 assert gradgradcheck(bce_of, [w, b])
 print("gradgradcheck passed")
+
+# %% [markdown]
+# ## 7. A real model: an MLP with cross-entropy
+#
+# The same tools read a model built from `nn` layers. Given the module, the trace names the
+# parameters as `named_parameters()` does (`0.weight`, `2.bias`), the data `input` and
+# `target`, and each intermediate by its operation. For matmul-like steps (`linear`,
+# `logsoftmax`) it writes the local vector-Jacobian product out as numbers, next to its rule.
+
+# %%
+mg.manual_seed(0)
+model = mg.nn.Sequential(mg.nn.Linear(3, 4), mg.nn.ReLU(), mg.nn.Linear(4, 3))
+x_batch = mg.tensor([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]])
+labels = mg.tensor([0, 2])
+mlp_loss = losses.cross_entropy(model(x_batch), labels)
+mlp_trace = trace_backward(mlp_loss, module=model, inputs={"input": x_batch, "target": labels})
+print(mlp_trace)
+
+# %%
+draw_graph(mlp_loss, module=model, inputs={"input": x_batch, "target": labels})
 
 # %% [markdown]
 # ## What comes next

@@ -324,4 +324,4 @@ for scale, sign in ((0.5, -1), (1.5, +1)):     # below σ̂ the NLL falls, above
 #
 # A loss is a modelling assumption about the noise on the labels: choose the likelihood, and
 # the loss follows. Other noise models give other losses (Laplace noise gives the MAE,
-# a categorical label the cross-entropy of lesson 04).
+# a categorical label the cross-entropy of lesson 05).
