@@ -21,6 +21,7 @@ import re
 import numpy as np
 
 from .autograd import topological_order
+from .ops.shape import index_part_text
 
 
 def op_name(node):
@@ -173,7 +174,7 @@ class Graph:
 
     def _index_part(self, part):
         if not hasattr(part, "shape"):
-            return _index_scalar(part)
+            return index_part_text(part)
         a = np.asarray(part.get() if hasattr(part, "get") else part)
         for name, t in self.named.items():
             d = t.data.get() if hasattr(t.data, "get") else np.asarray(t.data)
@@ -196,14 +197,6 @@ _NO_OP_VIEWS = {"reshape", "permute", "broadcast_to", "broadcastto", "view", "sq
 
 def _parts(index):
     return index if isinstance(index, tuple) else (index,)
-
-
-def _index_scalar(p):
-    if isinstance(p, slice):
-        text = ("" if p.start is None else str(p.start)) + ":" + \
-            ("" if p.stop is None else str(p.stop))
-        return text + ("" if p.step is None else f":{p.step}")
-    return "..." if p is Ellipsis else str(p)
 
 
 def build_graph(output, names=None, module=None, inputs=None, fold=True):

@@ -22,17 +22,16 @@ This form is also exactly 0 at p = y, where y/p + (1 - y)/(1 - p) would meet 0/0
 
 Underflow.  When the target probability q underflows (a maximally wrong prediction: logits
 ±1e4 give q = e^(-2e4), 0 in any float), 1/q is infinite and its gradient NaN.  Both losses
-are therefore computed from log q, clamped below at log ε with ε = √(smallest normal number of
-the dtype) (≈ 1.1e-19 in float32, 1.5e-154 in float64): there 1/q and its slope 1/q² are both
-still finite, so the loss and every gradient stay finite.  Where q < ε the loss is its value
+therefore clamp q below at ε = √(smallest normal number of the dtype) (≈ 1.1e-19 in float32,
+1.5e-154 in float64): there 1/q and its slope 1/q² are both still finite, so the loss and every gradient stay finite.  Where q < ε the loss is its value
 at ε and its gradient 0 (as torch's binary_cross_entropy clamps its log at -100).
 
-- ``from_logits=False`` (default): ``input`` holds probabilities; log q = log max(q, ε).
+- ``from_logits=False`` (default): ``input`` holds probabilities; q is max(q, ε).
 - ``from_logits=True``: ``input`` holds logits z and log q is computed without forming p:
   log p = z - logsumexp z (LogSoftmax over axis 1) when the input has more than one output per
   sample (shape (N, C, ...), C > 1), log p = log σ(z) for a single sigmoid output (shape (N,)
   or (N, 1, ...)); for the full versions log(1 - p_k) = logsumexp_{j≠k} z_j - logsumexp z
-  (softmax) or log σ(-z) (sigmoid).  M = e^(-log q) - 1 and L = e^(-½(log q + log(2 - q))) - 1.
+  (softmax) or log σ(-z) (sigmoid); q = e^(log q) is then at least ε.
 """
 import numpy as np
 
@@ -60,14 +59,13 @@ def log_floor(dtype):
     return 0.5 * float(np.log(np.finfo(np.dtype(str(dtype))).tiny))
 
 
-def log_target_probability(input, target, full, from_logits):
-    """(log q, q) of the target probability q, log q clamped below at log ε (module docstring)."""
+def clamped_target_probability(input, target, full, from_logits):
+    """The target probability q, clamped below at ε (module docstring); from logits it is
+    e^(log q) with log q formed without p, so it never underflows below ε."""
     check_bool("from_logits", from_logits)
     if not from_logits:
-        q = target_probability(input, target, full)
-        floor = log_floor(q.dtype)
-        log_q = F.maximum(q, float(np.exp(floor))).log()
-        return log_q, log_q.exp()
+        q = F.maximum(target_probability(input, target, full), float(np.exp(log_floor(input.dtype))))
+        return q
     check_tensor("input", input)
     check_float_like("target", target, "input", input)
     check_bool("full", full)
@@ -87,7 +85,7 @@ def log_target_probability(input, target, full, from_logits):
         log_not_p = F.log_sigmoid(-input) if full else None
     log_q = target * log_p + ((1.0 - target) * log_not_p if full else 0.0)
     log_q = F.maximum(log_q, log_floor(log_q.dtype))
-    return log_q, log_q.exp()
+    return log_q.exp()
 
 
 def per_sample(pointwise, reduction):
@@ -106,12 +104,11 @@ def m_loss(input, target, full=False, reduction="mean", from_logits=False):
     stricter than cross-entropy everywhere (the paper's terms).
 
     ``from_logits=True``: ``input`` holds logits (softmax over axis 1, or a sigmoid for one
-    output).  Either way the loss is computed as e^(-log q) - 1 from log q clamped below at
-    log ε, ε = √(smallest normal of the dtype), so that it and its gradient stay finite when q
-    underflows (see the module docstring).
+    output).  Either way q is clamped below at ε = √(smallest normal of the dtype), so that
+    the loss and its gradient stay finite when q underflows (see the module docstring).
     """
-    log_q, _ = log_target_probability(input, target, full, from_logits)
-    return per_sample((-log_q).exp() - 1.0, reduction)
+    q = clamped_target_probability(input, target, full, from_logits)
+    return per_sample(1.0 / q - 1.0, reduction)
 
 
 @loss(family="paper", formula="y·(1/√(1-(1-p)²) - 1); full: y/√(1-(1-p)²) + (1-y)/√(1-p²) - 1",
@@ -122,8 +119,7 @@ def l_loss(input, target, full=False, reduction="mean", from_logits=False):
 
     For y = 1 it is stricter than cross-entropy only for p below ≈ 0.117, more lenient above.
 
-    ``from_logits`` and the clamp of q at ε as in :func:`m_loss`: the loss is computed as
-    e^(-½(log q + log(2 - q))) - 1.
+    ``from_logits`` and the clamp of q at ε as in :func:`m_loss`.
     """
-    log_q, q = log_target_probability(input, target, full, from_logits)
-    return per_sample((-0.5 * (log_q + (2.0 - q).log())).exp() - 1.0, reduction)
+    q = clamped_target_probability(input, target, full, from_logits)
+    return per_sample(1.0 / F.sqrt(q * (2.0 - q)) - 1.0, reduction)

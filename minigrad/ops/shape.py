@@ -113,18 +113,21 @@ class ScatterAdd(Function):
         return {"index": index_text(self.index), "shape": self.given["shape"]}
 
 
+def index_part_text(p):
+    """One part of an index as it was written: 1:3, ..., 0; an array as '[…]'."""
+    if hasattr(p, "shape"):
+        return "[…]"
+    if isinstance(p, slice):
+        text = ("" if p.start is None else str(p.start)) + ":" + \
+            ("" if p.stop is None else str(p.stop))
+        return text + ("" if p.step is None else f":{p.step}")
+    return "..." if p is Ellipsis else str(p)
+
+
 def index_text(index):
     """An index as it was written: (0, slice(1, 3)) → '[0, 1:3]'; arrays show as '[…]'."""
-    def part(p):
-        if hasattr(p, "shape"):
-            return "[…]"
-        if isinstance(p, slice):
-            text = ("" if p.start is None else str(p.start)) + ":" + \
-                ("" if p.stop is None else str(p.stop))
-            return text + ("" if p.step is None else f":{p.step}")
-        return "..." if p is Ellipsis else str(p)
     parts = index if isinstance(index, tuple) else (index,)
-    return "[" + ", ".join(part(p) for p in parts) + "]"
+    return "[" + ", ".join(index_part_text(p) for p in parts) + "]"
 
 
 class Concatenate(Function):
